@@ -1,0 +1,85 @@
+import { Command, CommanderError } from 'commander';
+import { UsageError } from './errors.js';
+
+export type CommandName = 'login' | 'credential-process' | 'env' | 'exec';
+
+/** What argv asks for: a command with its options and operands, or an exit after help/version. */
+export type Invocation =
+  | {
+      readonly kind: 'run';
+      readonly command: CommandName;
+      readonly options: Readonly<Record<string, unknown>>;
+      readonly operands: readonly string[];
+    }
+  | { readonly kind: 'exit'; readonly exitCode: number };
+
+export interface HelpOutput {
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+}
+
+/** Parses argv (without node and script) with the whole argument table; usage errors throw UsageError. */
+export function parseInvocation(argv: readonly string[], version: string, output: HelpOutput): Invocation {
+  let invocation: Invocation | undefined;
+  const record = (command: CommandName) => (...actionArgs: unknown[]) => {
+    const commandObject = actionArgs[actionArgs.length - 1] as Command;
+    invocation = { kind: 'run', command, options: commandObject.optsWithGlobals(), operands: commandObject.args };
+  };
+  const program = buildProgram(version, record);
+  applyOutput(program, output);
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        return { kind: 'exit', exitCode: error.exitCode };
+      }
+      throw new UsageError('bad usage', error.message.replace(/^error: /, ''), { hint: 'see aws-mfa --help' });
+    }
+    throw error;
+  }
+  if (!invocation) throw new UsageError('bad usage', 'no command given', { hint: 'see aws-mfa --help' });
+  return invocation;
+}
+
+function buildProgram(version: string, record: (command: CommandName) => (...args: unknown[]) => void): Command {
+  const program = new Command('aws-mfa')
+    .description('MFA-protected AWS API sessions for the AWS CLI, SDKs and shells')
+    .version(version, '--version')
+    .option('-p, --profile <name>', 'AWS profile (default: $AWS_PROFILE or "default")')
+    .option('--debug', 'print details on stderr (never a secret)')
+    .showHelpAfterError(false);
+
+  withSessionOptions(program.command('login'))
+    .description('get or reuse a session and write it to [NAME] of the credentials file')
+    .action(record('login'));
+  withSessionOptions(program.command('credential-process'))
+    .description('print the session as credential_process JSON (cached while valid)')
+    .action(record('credential-process'));
+  withSessionOptions(program.command('env'))
+    .description('print shell lines that export the session: eval "$(aws-mfa env)"')
+    .option('--shell <shell>', 'syntax of the lines: sh (default), fish or powershell')
+    .action(record('env'));
+  withSessionOptions(program.command('exec'))
+    .description('run a command with the session in its environment: aws-mfa exec -- CMD ARGS')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .action(record('exec'));
+  return program;
+}
+
+function withSessionOptions(command: Command): Command {
+  return command
+    .option('--mfa-serial <serial>', 'MFA device ARN or hardware serial')
+    .option('--code <code>', 'the current 6-digit MFA code')
+    .option('--duration <duration>', 'session length, 15m..36h (e.g. 8h, 1h30m, 900)')
+    .option('--force', 'get a new session even when the cached one is still valid');
+}
+
+function applyOutput(command: Command, output: HelpOutput): void {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => output.writeOut(text),
+    writeErr: (text) => output.writeErr(text),
+    outputError: () => {},
+  });
+  for (const subcommand of command.commands) applyOutput(subcommand, output);
+}

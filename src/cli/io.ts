@@ -1,0 +1,23 @@
+/**
+ * Everything a command touches outside its arguments. stdout is a protocol for
+ * credential-process and env, so commands never reach for process.stdout themselves.
+ */
+export interface Io {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly platform: NodeJS.Platform;
+  /** Program output: credential_process JSON, shell lines, command results. */
+  writeStdout(text: string): void;
+  /** Messages for the user (swallowed by credential_process callers on success). */
+  writeStderr(text: string): void;
+  /** Details for --debug; never given a secret. */
+  debug(text: string): void;
+  now(): Date;
+  /** The controlling terminal, for prompts; throws AwsMfaError when there is none. */
+  openTerminal(): Terminal;
+}
+
+export interface Terminal {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+  close(): void;
+}

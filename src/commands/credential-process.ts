@@ -1,0 +1,10 @@
+import type { Io } from '../cli/io.js';
+import { toCredentialProcessObject } from '../output/credential-process-json.js';
+import { sessionForProfile, type SessionOptions } from '../session/session-for-profile.js';
+
+/** `credential-process`: exactly one JSON object on stdout, for the AWS CLI and SDKs. */
+export async function credentialProcessCommand(options: SessionOptions, io: Io): Promise<number> {
+  const { credentials } = await sessionForProfile(options, io);
+  io.writeStdout(`${JSON.stringify(toCredentialProcessObject(credentials))}\n`);
+  return 0;
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs/promises';
+import { AwsMfaError, UsageError } from '../cli/errors.js';
+import { isCode } from '../store/atomic-write.js';
+import type { IniSections } from './ini-file.js';
+import { parseIni } from './ini-file.js';
+
+/** Larger than any real credentials or config file; a guard against reading a wrong file whole. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** An AWS shared file as read: its text (undefined when missing) and its sections. */
+export interface IniFile {
+  readonly path: string;
+  readonly text: string | undefined;
+  readonly sections: IniSections;
+}
+
+export async function readIniFile(file: string): Promise<IniFile> {
+  const text = await readTextFile(file);
+  return { path: file, text, sections: text === undefined ? new Map() : parseIni(text, file) };
+}
+
+async function readTextFile(file: string): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    const stat = await fs.stat(file);
+    if (stat.isDirectory()) throw new UsageError(`cannot read ${file}`, 'it is a directory, not a file');
+    if (stat.size > MAX_FILE_BYTES) throw new UsageError(`malformed ${file}`, `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    if (error instanceof AwsMfaError) throw error;
+    if (isCode(error, 'ENOENT')) return undefined;
+    if (isCode(error, 'ENOTDIR')) throw new UsageError(`cannot read ${file}`, 'a part of its path is not a folder');
+    throw new AwsMfaError(`cannot read ${file}`, describeFileError(error), { cause: error });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`malformed ${file}`, 'not UTF-8 text');
+  }
+}
+
+export function describeFileError(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'EISDIR':
+      return 'it is a directory, not a file';
+    case 'ENOENT':
+      return 'its folder does not exist';
+    default:
+      return typeof code === 'string' ? code : String(error);
+  }
+}

@@ -1,0 +1,33 @@
+import os from 'node:os';
+import path from 'node:path';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function homeDirectory(env: Env): string {
+  return env.HOME || env.USERPROFILE || os.homedir();
+}
+
+function expandHome(file: string, env: Env): string {
+  return file === '~' || file.startsWith('~/') || file.startsWith('~\\')
+    ? path.join(homeDirectory(env), file.slice(1))
+    : file;
+}
+
+export function credentialsFilePath(env: Env): string {
+  return expandHome(env.AWS_SHARED_CREDENTIALS_FILE || path.join(homeDirectory(env), '.aws', 'credentials'), env);
+}
+
+export function configFilePath(env: Env): string {
+  return expandHome(env.AWS_CONFIG_FILE || path.join(homeDirectory(env), '.aws', 'config'), env);
+}
+
+/** The platform's per-user cache directory for aws-mfa. */
+export function cacheDirectory(env: Env, platform: NodeJS.Platform): string {
+  if (platform === 'win32') {
+    const localAppData = env.LOCALAPPDATA || path.join(homeDirectory(env), 'AppData', 'Local');
+    return path.join(localAppData, 'aws-mfa', 'Cache');
+  }
+  if (platform === 'darwin') return path.join(homeDirectory(env), 'Library', 'Caches', 'aws-mfa');
+  const xdgCache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  return path.join(xdgCache ?? path.join(homeDirectory(env), '.cache'), 'aws-mfa');
+}

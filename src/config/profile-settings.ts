@@ -1,0 +1,141 @@
+import { UsageError } from '../cli/errors.js';
+import type { StsTarget } from '../aws/sts.js';
+import type { LongTermKeys } from '../session/credentials.js';
+import { readIniFile, type IniFile } from './aws-files.js';
+import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
+import { configFilePath, credentialsFilePath } from './paths.js';
+import { validateMfaSerial } from './validate.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_LONG_TERM_SUFFIX = '-long-term';
+const DEFAULT_REFRESH_MARGIN_SECONDS = 15 * 60;
+/** botocore refreshes credentials 15 min before expiry and gives up at 10: a smaller margin hands out dying sessions. */
+const MIN_REFRESH_MARGIN_SECONDS = 10 * 60;
+const MAX_REFRESH_MARGIN_SECONDS = 2 * 60 * 60;
+
+export interface SettingsFlags {
+  readonly profile?: string | undefined;
+  readonly mfaSerial?: string | undefined;
+  readonly duration?: string | undefined;
+}
+
+/** Everything about one profile that the files, the environment and the flags say. */
+export interface ProfileSettings {
+  readonly profile: string;
+  readonly credentialsFile: IniFile;
+  readonly configFile: IniFile;
+  /** `profile NAME`, or `default` for the default profile without a `[profile default]`. */
+  readonly configSectionName: string;
+  readonly longTermSectionName: string;
+  /** Keys in `[NAME-long-term]`, with the serial that section names, if any. */
+  readonly fileKeys: LongTermKeys | undefined;
+  readonly mfaSerial: string | undefined;
+  readonly durationSeconds: number;
+  readonly refreshMarginSeconds: number;
+  readonly region: string | undefined;
+  readonly sts: StsTarget;
+  readonly credentialProcess: string | undefined;
+}
+
+export function selectProfileName(flag: string | undefined, env: Env): string {
+  return flag || env.AWS_PROFILE || 'default';
+}
+
+export async function loadProfileSettings(profile: string, flags: SettingsFlags, env: Env): Promise<ProfileSettings> {
+  const [credentialsFile, configFile] = await Promise.all([
+    readIniFile(credentialsFilePath(env)),
+    readIniFile(configFilePath(env)),
+  ]);
+  const configSectionName = findConfigSectionName(configFile, profile);
+  const config = configFile.sections.get(configSectionName) ?? new Map<string, string>();
+  const suffix = config.get('aws_mfa_long_term_suffix') || DEFAULT_LONG_TERM_SUFFIX;
+  const longTermSectionName = `${profile}${suffix}`;
+  const longTerm = credentialsFile.sections.get(longTermSectionName);
+  const session = credentialsFile.sections.get(profile);
+
+  if (!configFile.sections.has(configSectionName) && !longTerm && !session) {
+    throw new UsageError(`unknown profile '${profile}'`, `no [${longTermSectionName}] in ${credentialsFile.path} and no [${configSectionName}] in ${configFile.path}`, {
+      hint: `add your long-term keys as [${longTermSectionName}]`,
+    });
+  }
+
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || config.get('region') || undefined;
+  return {
+    profile,
+    credentialsFile,
+    configFile,
+    configSectionName,
+    longTermSectionName,
+    fileKeys: longTerm ? readLongTermKeys(longTerm, longTermSectionName, credentialsFile.path) : undefined,
+    mfaSerial: resolveMfaSerial(flags, config, longTerm, configFile.path, credentialsFile.path),
+    durationSeconds: resolveDuration(flags, config, configFile.path),
+    refreshMarginSeconds: resolveRefreshMargin(config, configFile.path),
+    region,
+    sts: {
+      region,
+      endpoint: resolveStsEndpoint(env, config),
+      caBundle: env.AWS_CA_BUNDLE || config.get('ca_bundle') || undefined,
+    },
+    credentialProcess: config.get('credential_process') || undefined,
+  };
+}
+
+function findConfigSectionName(configFile: IniFile, profile: string): string {
+  const named = `profile ${profile}`;
+  if (profile === 'default' && !configFile.sections.has(named)) return 'default';
+  return named;
+}
+
+function readLongTermKeys(section: Map<string, string>, sectionName: string, file: string): LongTermKeys | undefined {
+  const accessKeyId = section.get('aws_access_key_id');
+  const secretAccessKey = section.get('aws_secret_access_key');
+  if (!accessKeyId && !secretAccessKey) return undefined;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new UsageError(`malformed ${file}`, `[${sectionName}] needs both aws_access_key_id and aws_secret_access_key`);
+  }
+  return { accessKeyId, secretAccessKey };
+}
+
+function resolveMfaSerial(
+  flags: SettingsFlags,
+  config: Map<string, string>,
+  longTerm: Map<string, string> | undefined,
+  configPath: string,
+  credentialsPath: string,
+): string | undefined {
+  if (flags.mfaSerial !== undefined) return validateMfaSerial(flags.mfaSerial, '--mfa-serial');
+  const fromConfig = config.get('mfa_serial');
+  if (fromConfig) return validateMfaSerial(fromConfig, configPath);
+  const fromLongTerm = longTerm?.get('aws_mfa_device');
+  if (fromLongTerm) return validateMfaSerial(fromLongTerm, credentialsPath);
+  return undefined;
+}
+
+function resolveDuration(flags: SettingsFlags, config: Map<string, string>, configPath: string): number {
+  if (flags.duration !== undefined) return parseSessionDuration(flags.duration, '--duration');
+  const fromConfig = config.get('aws_mfa_duration');
+  if (fromConfig) return parseSessionDuration(fromConfig, `aws_mfa_duration in ${configPath}`);
+  return DEFAULT_SESSION_SECONDS;
+}
+
+function resolveRefreshMargin(config: Map<string, string>, configPath: string): number {
+  const fromConfig = config.get('aws_mfa_refresh_margin');
+  if (!fromConfig) return DEFAULT_REFRESH_MARGIN_SECONDS;
+  return parseBoundedDuration(fromConfig, `aws_mfa_refresh_margin in ${configPath}`, {
+    min: MIN_REFRESH_MARGIN_SECONDS,
+    max: MAX_REFRESH_MARGIN_SECONDS,
+  });
+}
+
+/** The precedence of the AWS CLI and SDKs for service-specific endpoints. */
+function resolveStsEndpoint(env: Env, config: Map<string, string>): string | undefined {
+  if (isTrue(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || isTrue(config.get('ignore_configured_endpoint_urls'))) {
+    return undefined;
+  }
+  return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || config.get('endpoint_url') || undefined;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'true';
+}

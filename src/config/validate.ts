@@ -1,0 +1,30 @@
+import { UsageError } from '../cli/errors.js';
+
+/** AWS's SerialNumber pattern and length (STS GetSessionToken, IAM). */
+const MFA_SERIAL_PATTERN = /^[\w+=/:,.@-]{9,256}$/;
+const MFA_CODE_PATTERN = /^\d{6}$/;
+/** INI syntax or control characters in a profile name could inject sections into the files. */
+const UNSAFE_PROFILE_CHARACTERS = /[[\]\u0000-\u001f\u007f]/;
+
+export function validateProfileName(name: string): string {
+  if (name === '' || name.trim() !== name || UNSAFE_PROFILE_CHARACTERS.test(name)) {
+    throw new UsageError('bad profile name', `${JSON.stringify(name)} is empty, has surrounding spaces, brackets or control characters`);
+  }
+  return name;
+}
+
+export function validateMfaSerial(serial: string, source: string): string {
+  if (!MFA_SERIAL_PATTERN.test(serial)) {
+    throw new UsageError(`bad MFA serial in ${source}`, `${JSON.stringify(serial)} is not an MFA device ARN or hardware serial`, {
+      hint: 'e.g. arn:aws:iam::123456789012:mfa/alice or GAHT12345678',
+    });
+  }
+  return serial;
+}
+
+export function validateMfaCode(code: string, source: string): string {
+  if (!MFA_CODE_PATTERN.test(code)) {
+    throw new UsageError(`bad MFA code from ${source}`, 'it must be exactly 6 digits');
+  }
+  return code;
+}

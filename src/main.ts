@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import tty from 'node:tty';
+import { parseInvocation, type Invocation } from './cli/arguments.js';
+import { AwsMfaError, ExitCode } from './cli/errors.js';
+import type { Io, Terminal } from './cli/io.js';
+
+/** The only place that builds real dependencies, runs a command and turns errors into exit codes. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const debugEnabled = argv.includes('--debug');
+  const io = createProcessIo(debugEnabled);
+  try {
+    const invocation = parseInvocation(argv, packageVersion(), {
+      writeOut: (text) => io.writeStdout(text),
+      writeErr: (text) => io.writeStderr(text),
+    });
+    if (invocation.kind === 'exit') return invocation.exitCode;
+    return await runCommand(invocation, io);
+  } catch (error) {
+    return reportError(error, io, debugEnabled);
+  }
+}
+
+async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: Io): Promise<number> {
+  const options = invocation.options;
+  switch (invocation.command) {
+    case 'login':
+      return (await import('./commands/login.js')).loginCommand(options, io);
+    case 'credential-process':
+      return (await import('./commands/credential-process.js')).credentialProcessCommand(options, io);
+    case 'env':
+      return (await import('./commands/env.js')).envCommand(options, io);
+    case 'exec':
+      return (await import('./commands/exec.js')).execCommand(invocation.operands, options, {
+        io,
+        attachedToTerminal: Boolean(process.stdin.isTTY),
+      });
+  }
+}
+
+function reportError(error: unknown, io: Io, debugEnabled: boolean): number {
+  if (debugEnabled && error instanceof Error && error.stack) io.debug(error.stack);
+  if (error instanceof AwsMfaError) {
+    io.writeStderr(`${error.toLine()}\n`);
+    return error.exitCode;
+  }
+  const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  io.writeStderr(`aws-mfa: unexpected error: ${why.split('\n')[0]} (run with --debug for details)\n`);
+  return ExitCode.failed;
+}
+
+function createProcessIo(debugEnabled: boolean): Io {
+  return {
+    env: process.env,
+    platform: process.platform,
+    writeStdout: (text) => void process.stdout.write(text),
+    writeStderr: (text) => void process.stderr.write(text),
+    debug: debugEnabled ? (text) => void process.stderr.write(`aws-mfa[debug]: ${text}\n`) : () => {},
+    now: () => new Date(),
+    openTerminal,
+  };
+}
+
+/** The controlling terminal (CONIN$/CONOUT$ on Windows); throws ENXIO-like errors when there is none. */
+function openTerminal(): Terminal {
+  const [inputPath, outputPath] = process.platform === 'win32' ? ['CONIN$', 'CONOUT$'] : ['/dev/tty', '/dev/tty'];
+  const inputFd = fs.openSync(inputPath, 'r');
+  let outputFd: number;
+  try {
+    outputFd = fs.openSync(outputPath, 'w');
+  } catch (error) {
+    fs.closeSync(inputFd);
+    throw error;
+  }
+  const input = new tty.ReadStream(inputFd);
+  const output = new tty.WriteStream(outputFd);
+  return {
+    input,
+    output,
+    close: () => {
+      input.destroy();
+      output.destroy();
+    },
+  };
+}
+
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../package.json') as { version: string }).version;
+}

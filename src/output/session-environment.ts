@@ -1,0 +1,16 @@
+import { formatExpiration, type SessionCredentials } from '../session/credentials.js';
+
+/** Variables whose presence would make AWS tools pick another profile over the session. */
+export const VARIABLES_REMOVED_FOR_SESSION = ['AWS_PROFILE'] as const;
+
+/** The environment that hands a session to AWS tools: shared by `env` and `exec`. */
+export function sessionEnvironment(credentials: SessionCredentials, region: string | undefined): Array<[string, string]> {
+  const variables: Array<[string, string]> = [
+    ['AWS_ACCESS_KEY_ID', credentials.accessKeyId],
+    ['AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey],
+    ['AWS_SESSION_TOKEN', credentials.sessionToken],
+    ['AWS_CREDENTIAL_EXPIRATION', formatExpiration(credentials.expiration)],
+  ];
+  if (region) variables.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
+  return variables;
+}

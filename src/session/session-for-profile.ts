@@ -1,0 +1,39 @@
+import type { GetSessionTokenRequest } from '../aws/sts.js';
+import type { Io } from '../cli/io.js';
+import { cacheDirectory } from '../config/paths.js';
+import { loadProfileSettings, selectProfileName, type ProfileSettings } from '../config/profile-settings.js';
+import { validateMfaCode, validateProfileName } from '../config/validate.js';
+import { SessionCache } from '../store/session-cache.js';
+import { resolveSession, type ResolvedSession } from './resolve-session.js';
+
+/** The options every session command (login, credential-process, env, exec) takes. */
+export interface SessionOptions {
+  readonly profile?: string | undefined;
+  readonly mfaSerial?: string | undefined;
+  readonly code?: string | undefined;
+  readonly duration?: string | undefined;
+  readonly force?: boolean | undefined;
+}
+
+export interface ProfileSession extends ResolvedSession {
+  readonly settings: ProfileSettings;
+}
+
+/** Validates the options, reads the profile's settings and gets its session. */
+export async function sessionForProfile(
+  options: SessionOptions,
+  io: Io,
+  checkSettings: (settings: ProfileSettings) => void = () => {},
+): Promise<ProfileSession> {
+  const profile = validateProfileName(selectProfileName(options.profile, io.env));
+  if (options.code !== undefined) validateMfaCode(options.code, '--code');
+  const settings = await loadProfileSettings(profile, options, io.env);
+  checkSettings(settings);
+  const cache = new SessionCache(cacheDirectory(io.env, io.platform));
+  const getSessionToken = async (request: GetSessionTokenRequest) => (await import('../aws/sts.js')).getSessionToken(request);
+  const session = await resolveSession(
+    { settings, force: options.force ?? false, codeFlag: options.code },
+    { io, cache, getSessionToken },
+  );
+  return { ...session, settings };
+}

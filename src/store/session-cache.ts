@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { CredentialProcessObject } from '../output/credential-process-json.js';
+import { fromCredentialProcessObject, toCredentialProcessObject } from '../output/credential-process-json.js';
+import type { SessionCredentials } from '../session/credentials.js';
+import { isCode, writeFileAtomic } from './atomic-write.js';
+
+/** Where a session's long-term keys came from, and which key it was: a changed key invalidates it. */
+export interface SessionOrigin {
+  readonly profile: string;
+  readonly mfaSerial: string;
+  readonly keySource: 'file' | 'keychain';
+  readonly longTermKeyId: string;
+}
+
+export interface CachedSession {
+  readonly origin: SessionOrigin;
+  readonly credentials: SessionCredentials;
+}
+
+interface CacheFileV1 {
+  version: 1;
+  origin: SessionOrigin;
+  session: CredentialProcessObject;
+}
+
+/**
+ * One JSON file per profile under `<cache>/sessions`, named by a hash of the profile so that no
+ * profile name can reach outside the folder. Files are 0600 in 0700 folders.
+ */
+export class SessionCache {
+  constructor(private readonly cacheDirectory: string) {}
+
+  lockPathFor(profile: string): string {
+    return path.join(this.cacheDirectory, 'locks', `${profileFileStem(profile)}.lock`);
+  }
+
+  async read(profile: string): Promise<CachedSession | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.sessionFile(profile), 'utf8');
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return undefined;
+      throw error;
+    }
+    return parseCacheFile(text, profile);
+  }
+
+  async write(session: CachedSession): Promise<void> {
+    const sessionsFolder = path.join(this.cacheDirectory, 'sessions');
+    await fs.mkdir(sessionsFolder, { recursive: true, mode: 0o700 });
+    const contents: CacheFileV1 = {
+      version: 1,
+      origin: session.origin,
+      session: toCredentialProcessObject(session.credentials),
+    };
+    await writeFileAtomic(this.sessionFile(session.origin.profile), `${JSON.stringify(contents)}\n`, { mode: 0o600 });
+  }
+
+  async delete(profile: string): Promise<void> {
+    await fs.rm(this.sessionFile(profile), { force: true });
+  }
+
+  private sessionFile(profile: string): string {
+    return path.join(this.cacheDirectory, 'sessions', `${profileFileStem(profile)}.json`);
+  }
+}
+
+function profileFileStem(profile: string): string {
+  return createHash('sha256').update(profile, 'utf8').digest('hex').slice(0, 32);
+}
+
+/** A cache file that is unreadable, of another version or another profile counts as a miss. */
+function parseCacheFile(text: string, profile: string): CachedSession | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const file = parsed as Partial<CacheFileV1>;
+  if (file.version !== 1 || !isOrigin(file.origin) || file.origin.profile !== profile) return undefined;
+  const credentials = fromCredentialProcessObject(file.session);
+  return credentials ? { origin: file.origin, credentials } : undefined;
+}
+
+function isOrigin(value: unknown): value is SessionOrigin {
+  if (typeof value !== 'object' || value === null) return false;
+  const origin = value as Record<string, unknown>;
+  return (
+    typeof origin.profile === 'string' &&
+    typeof origin.mfaSerial === 'string' &&
+    (origin.keySource === 'file' || origin.keySource === 'keychain') &&
+    typeof origin.longTermKeyId === 'string'
+  );
+}
