@@ -1,0 +1,328 @@
+/**
+ * Random credentials/config files (seeded, deterministic) read by parseIni and by python's
+ * configparser, then edited: only the target section may read differently afterwards.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/errors.js';
+import { parseIni } from '../../src/config/ini-file.js';
+import {
+  applyEdit,
+  editedText,
+  expectedView,
+  ownViewOf,
+  readOk,
+  readWithConfigparser,
+  sectionsAsObject,
+  tryEdit,
+  type ConfigparserResult,
+  type Edit,
+} from './ini-corpus/harness.js';
+
+const SEED = 20261122;
+const FILE_COUNT = 300;
+
+const SECTION_NAMES = [
+  'default',
+  'Default',
+  'DEFAULT',
+  'profile a.b',
+  'team.prod-long-term',
+  'team.prod',
+  'profile with  spaces',
+  ' padded ',
+  'ünïcødé 東京',
+  'sso-session corp',
+  'a=b',
+  'x:y',
+  '#hash',
+  ';semi',
+];
+const KEYS = [
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'expiration',
+  'region',
+  'output',
+  'mfa_serial',
+  'credential_process',
+  's3',
+  'x',
+  'dotted.key',
+  'key with spaces',
+  'ключ',
+  'Ünï',
+];
+const VALUES = [
+  '',
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJH==',
+  'a=b:c',
+  '# not a comment',
+  '; nor this',
+  'eu-west-1',
+  '東京 🚀',
+  'x ; y # z',
+  '[x]',
+  'aws-mfa credential-process --profile a.b',
+  '2026-11-22T18:00:00Z',
+  'no\u00a0break',
+];
+const DELIMITERS = ['=', ' = ', ' =', '= ', ':', ': ', ' : ', '\t=\t', '  =   '];
+const TRAILING = ['', '', '', ' ', '\t', '  '];
+const COMMENTS = ['# comment', '; comment', '  # indented comment', '#', '#[not a section]', '; key = value', '\t; tabbed'];
+const BLANKS = ['', '', '  ', '\t'];
+const HEADER_TAILS = ['', '', '', ' ; note', ' # note', '  '];
+const SUB_LINES = ['max_concurrent_requests = 20', 'multipart_threshold = 64MB', 'just text', '[x]', 'k: v'];
+const DEFECTS = ['duplicate section', 'duplicate key', 'garbage line', 'key before header', 'empty key'] as const;
+
+/** mulberry32: small, seeded, good enough to pick from lists. */
+class Random {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(below: number): number {
+    return Math.floor(this.next() * below);
+  }
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+  pick<T>(items: readonly T[]): T {
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new Error('pick from an empty list');
+    return item;
+  }
+  shuffle<T>(items: readonly T[]): T[] {
+    const shuffled = [...items];
+    for (let index = shuffled.length - 1; index > 0; index -= 1) {
+      const other = this.int(index + 1);
+      [shuffled[index], shuffled[other]] = [shuffled[other] as T, shuffled[index] as T];
+    }
+    return shuffled;
+  }
+  caseOf(key: string): string {
+    if (this.chance(0.5)) return key;
+    return [...key].map((char) => (this.chance(0.5) ? char.toUpperCase() : char)).join('');
+  }
+}
+
+interface GeneratedSection {
+  name: string;
+  /** Lowercased keys written under this name (all blocks). */
+  keys: string[];
+}
+
+interface Header {
+  name: string;
+  line: number;
+  /** Indentation of the keys under this header. */
+  indent: string;
+}
+
+interface GeneratedFile {
+  text: string;
+  sections: GeneratedSection[];
+  /** Per block: the name and its range in `text`, from its header up to the next header. */
+  blocks: { name: string; start: number; end: number }[];
+  defect: (typeof DEFECTS)[number] | undefined;
+}
+
+function generateFile(random: Random): GeneratedFile {
+  const lines: string[] = [];
+  const headers: Header[] = [];
+  const sections = new Map<string, GeneratedSection>();
+  const filler = (): void => {
+    for (let count = random.int(3); count > 0; count -= 1) lines.push(random.pick(random.chance(0.5) ? COMMENTS : BLANKS));
+  };
+
+  filler();
+  const names = SECTION_NAMES.filter(() => random.chance(0.3)).slice(0, 5);
+  if (names.includes('DEFAULT') && random.chance(0.3)) names.push('DEFAULT');
+  let keysAbove: string | undefined;
+  for (const name of random.shuffle(names)) {
+    const indent = random.chance(0.2) ? random.pick([' ', '  ', '\t', '    ']) : '';
+    headers.push({ name, line: lines.length, indent });
+    // Sometimes indented, never deeper than the keys above it, whose continuation it would become.
+    const headerIndent = random.chance(0.15) ? (keysAbove ?? random.pick([' ', '  ', '\t'])) : '';
+    lines.push(`${headerIndent}[${name}]${random.pick(HEADER_TAILS)}`);
+    const section = sections.get(name) ?? { name, keys: [] };
+    sections.set(name, section);
+    const keys = KEYS.filter((candidate) => !section.keys.includes(candidate.toLowerCase()) && random.chance(0.25));
+    for (const key of keys) {
+      filler();
+      section.keys.push(key.toLowerCase());
+      writeEntry(random, lines, indent, key);
+    }
+    keysAbove = keys.length > 0 ? indent : undefined;
+    filler();
+  }
+
+  const defect = names.length > 0 && random.chance(0.1) ? random.pick(DEFECTS) : undefined;
+  if (defect) injectDefect(random, lines, headers, sections, defect);
+
+  const eol = random.pick(['\n', '\n', '\r\n', 'mixed']);
+  const endings = lines.map(() => (eol === 'mixed' ? random.pick(['\n', '\r\n', '\r']) : eol));
+  if (random.chance(0.2) && endings.length > 0) endings[endings.length - 1] = '';
+  const starts: number[] = [];
+  let text = '';
+  lines.forEach((line, index) => {
+    starts.push(text.length);
+    text += line + (endings[index] ?? '');
+  });
+  const blocks = headers.map((header, index) => ({
+    name: header.name,
+    start: starts[header.line] ?? text.length,
+    end: starts[headers[index + 1]?.line ?? lines.length] ?? text.length,
+  }));
+  return { text, sections: [...sections.values()], blocks, defect };
+}
+
+function writeEntry(random: Random, lines: string[], indent: string, key: string): void {
+  const multiLine = random.chance(0.2);
+  const value = multiLine && random.chance(0.7) ? '' : random.pick(VALUES);
+  const delimiter = random.pick(DELIMITERS);
+  lines.push(`${indent}${random.caseOf(key)}${delimiter}${value}${value === '' ? '' : random.pick(TRAILING)}`);
+  if (!multiLine) return;
+  const deeper = `${indent}${random.pick([' ', '  ', '\t', '    '])}`;
+  for (let count = 1 + random.int(3); count > 0; count -= 1) {
+    if (random.chance(0.3)) lines.push(random.pick(random.chance(0.5) ? COMMENTS : BLANKS));
+    lines.push(`${deeper}${random.pick(SUB_LINES)}${random.pick(TRAILING)}`);
+  }
+}
+
+/** One defect that configparser rejects; a line that cannot read as a continuation of the line above. */
+function injectDefect(
+  random: Random,
+  lines: string[],
+  headers: Header[],
+  sections: Map<string, GeneratedSection>,
+  defect: (typeof DEFECTS)[number],
+): void {
+  const withKeys = [...sections.values()].filter((section) => section.keys.length > 0);
+  const notDefault = [...sections.keys()].filter((name) => name !== 'DEFAULT');
+  if (defect === 'duplicate section' && notDefault.length > 0) {
+    const name = random.pick(notDefault);
+    headers.push({ name, line: lines.length, indent: '' });
+    lines.push(`[${name}]`);
+  } else if (defect === 'duplicate key' && withKeys.length > 0) {
+    const section = random.pick(withKeys);
+    const header = headers.find((candidate) => candidate.name === section.name);
+    // Indented as the keys below it, which would otherwise read as its continuation lines.
+    insertLine(lines, headers, (header?.line ?? 0) + 1, `${header?.indent ?? ''}${random.pick(section.keys).toUpperCase()} = again`);
+  } else if (defect === 'key before header') {
+    insertLine(lines, headers, 0, 'region = us-east-1');
+  } else {
+    lines.push(defect === 'empty key' ? '= value' : 'garbage');
+  }
+}
+
+function insertLine(lines: string[], headers: Header[], at: number, line: string): void {
+  lines.splice(at, 0, line);
+  for (const header of headers) if (header.line >= at) header.line += 1;
+}
+
+function randomEdit(random: Random, file: GeneratedFile): Edit {
+  const present = file.sections.map((section) => section.name);
+  const absent = SECTION_NAMES.filter((name) => !present.includes(name));
+  const target = present.length > 0 && random.chance(0.8) ? random.pick(present) : random.pick(absent);
+  const existingKeys = file.sections.find((section) => section.name === target)?.keys ?? [];
+  const someKey = (): string => random.caseOf(existingKeys.length > 0 && random.chance(0.6) ? random.pick(existingKeys) : random.pick(KEYS));
+  const count = 1 + random.int(3);
+  const roll = random.next();
+  if (roll < 0.5) {
+    return { op: 'set', section: target, values: Array.from({ length: count }, (): [string, string] => [someKey(), random.pick(VALUES)]) };
+  }
+  if (roll < 0.75) return { op: 'removeKeys', section: target, keys: Array.from({ length: count }, someKey) };
+  return { op: 'removeSection', section: target };
+}
+
+function errorLine(action: () => unknown): number | undefined {
+  try {
+    action();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return Number(/^line (\d+):/.exec(error.why)?.[1]);
+  }
+  return undefined;
+}
+
+describe('random files and edits against configparser', () => {
+  const random = new Random(SEED);
+  const files = Array.from({ length: FILE_COUNT }, () => generateFile(random));
+  let before: ConfigparserResult[] = [];
+  const edited: { index: number; edit: Edit; result: string | Error }[] = [];
+  let after: ConfigparserResult[] = [];
+
+  beforeAll(() => {
+    before = readWithConfigparser(files.map((file) => file.text));
+    files.forEach((file, index) => {
+      if (file.defect === undefined) edited.push({ index, edit: randomEdit(random, file), result: '' });
+    });
+    for (const entry of edited) entry.result = tryEdit(files[entry.index]?.text ?? '', entry.edit);
+    after = readWithConfigparser(edited.map(({ result }) => (result instanceof Error ? '' : result)));
+  });
+
+  it('generates mostly valid files, some with a defect', () => {
+    const failing = before.filter((result) => 'error' in result).length;
+    expect(failing).toBe(files.filter((file) => file.defect !== undefined).length);
+    expect(failing).toBeGreaterThan(10);
+    expect(FILE_COUNT - failing).toBeGreaterThan(240);
+  });
+
+  it('parseIni reads every file as configparser does, and fails on the same line', () => {
+    files.forEach((file, index) => {
+      const reference = before[index];
+      const label = `file ${index}: ${JSON.stringify(file.text)}`;
+      if (reference && 'error' in reference) {
+        expect(errorLine(() => parseIni(file.text, 'fuzz')), label).toBe(reference.line);
+      } else {
+        const parsed = sectionsAsObject(parseIni(file.text, 'fuzz'));
+        expect(parsed, label).toEqual(readOk(reference).sections);
+        expect(Object.keys(parsed), label).toEqual(Object.keys(readOk(reference).sections));
+      }
+    });
+  });
+
+  it('changes only the target section, as configparser reads it', () => {
+    edited.forEach(({ index, edit, result: resultOrError }, position) => {
+      const label = `file ${index}, ${JSON.stringify(edit)}: ${JSON.stringify(files[index]?.text)}`;
+      const result = editedText(resultOrError);
+      expect(ownViewOf(after[position]), label).toEqual(expectedView(ownViewOf(before[index]), edit));
+      expect(sectionsAsObject(parseIni(result, 'fuzz')), label).toEqual(readOk(after[position]).sections);
+    });
+  });
+
+  it('keeps every byte before and after the target section', () => {
+    edited.forEach(({ index, edit, result: resultOrError }) => {
+      const result = editedText(resultOrError);
+      const file = files[index];
+      if (!file) throw new Error(`no file ${index}`);
+      const targets = file.blocks.filter((block) => block.name === edit.section);
+      const start = Math.min(file.text.length, ...targets.map((block) => block.start));
+      const end = Math.max(start, ...targets.map((block) => block.end));
+      // Removing the last section also removes the blank lines (and final line ending) above it.
+      const kept = file.text.slice(0, start).trimEnd();
+      const label = `file ${index}, ${JSON.stringify(edit)}: ${JSON.stringify(file.text)} -> ${JSON.stringify(result)}`;
+      expect(result.startsWith(kept), label).toBe(true);
+      // The next header loses its indentation if it would otherwise read as a continuation.
+      const after = file.text.slice(end);
+      expect(result.endsWith(after) || result.endsWith(after.replace(/^[ \t]+/, '')), label).toBe(true);
+      expect(result.length, label).toBeGreaterThanOrEqual(kept.length + after.trimStart().length);
+    });
+  });
+
+  it('changes nothing when the same edit is made again', () => {
+    edited.forEach(({ edit, result }) => {
+      expect(applyEdit(editedText(result), edit), JSON.stringify(edit)).toBe(result);
+    });
+  });
+});
