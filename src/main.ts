@@ -7,7 +7,8 @@ import type { Io, Terminal } from './cli/io.js';
 
 /** The only place that builds real dependencies, runs a command and turns errors into exit codes. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const debugEnabled = argv.includes('--debug');
+  const endOfOptions = argv.indexOf('--');
+  const debugEnabled = (endOfOptions === -1 ? argv : argv.slice(0, endOfOptions)).includes('--debug');
   const io = createProcessIo(debugEnabled);
   try {
     const invocation = parseInvocation(argv, packageVersion(), {
@@ -55,19 +56,41 @@ function createProcessIo(debugEnabled: boolean): Io {
     platform: process.platform,
     writeStdout: (text) => void process.stdout.write(text),
     writeStderr: (text) => void process.stderr.write(text),
+    notice: (text) => {
+      if (!writeToTerminal(text)) process.stderr.write(text);
+    },
     debug: debugEnabled ? (text) => void process.stderr.write(`aws-mfa[debug]: ${text}\n`) : () => {},
     now: () => new Date(),
     openTerminal,
   };
 }
 
+function terminalPaths(): { input: string; output: string } {
+  return process.platform === 'win32' ? { input: 'CONIN$', output: 'CONOUT$' } : { input: '/dev/tty', output: '/dev/tty' };
+}
+
+function writeToTerminal(text: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(terminalPaths().output, 'w');
+  } catch {
+    return false;
+  }
+  try {
+    fs.writeSync(fd, text);
+    return true;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** The controlling terminal (CONIN$/CONOUT$ on Windows); throws ENXIO-like errors when there is none. */
 function openTerminal(): Terminal {
-  const [inputPath, outputPath] = process.platform === 'win32' ? ['CONIN$', 'CONOUT$'] : ['/dev/tty', '/dev/tty'];
-  const inputFd = fs.openSync(inputPath, 'r');
+  const paths = terminalPaths();
+  const inputFd = fs.openSync(paths.input, 'r');
   let outputFd: number;
   try {
-    outputFd = fs.openSync(outputPath, 'w');
+    outputFd = fs.openSync(paths.output, 'w');
   } catch (error) {
     fs.closeSync(inputFd);
     throw error;

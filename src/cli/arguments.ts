@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './errors.js';
+import { ExitCode, UsageError } from './errors.js';
 
 export type CommandName = 'login' | 'credential-process' | 'env' | 'exec';
 
@@ -32,14 +32,23 @@ export function parseInvocation(argv: readonly string[], version: string, output
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-        return { kind: 'exit', exitCode: error.exitCode };
+        // Help shown because no command was given (or `help` for an unknown one) is bad usage.
+        return { kind: 'exit', exitCode: error.exitCode === 0 ? 0 : ExitCode.usage };
       }
-      throw new UsageError('bad usage', error.message.replace(/^error: /, ''), { hint: 'see aws-mfa --help' });
+      throw usageErrorFrom(error);
     }
     throw error;
   }
   if (!invocation) throw new UsageError('bad usage', 'no command given', { hint: 'see aws-mfa --help' });
   return invocation;
+}
+
+/** Commander's message as one line; its `(Did you mean …?)` on a second line becomes the hint. */
+function usageErrorFrom(error: CommanderError): UsageError {
+  const [why = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(' '))?.[1];
+  const hint = suggestion ? `did you mean ${suggestion}? see aws-mfa --help` : 'see aws-mfa --help';
+  return new UsageError('bad usage', why.trim(), { hint });
 }
 
 function buildProgram(version: string, record: (command: CommandName) => (...args: unknown[]) => void): Command {

@@ -9,6 +9,11 @@ export interface Io {
   writeStdout(text: string): void;
   /** Messages for the user (swallowed by credential_process callers on success). */
   writeStderr(text: string): void;
+  /**
+   * A message the user must see even under credential_process, whose caller swallows stderr:
+   * written to the terminal when there is one, else to stderr.
+   */
+  notice(text: string): void;
   /** Details for --debug; never given a secret. */
   debug(text: string): void;
   now(): Date;

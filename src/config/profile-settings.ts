@@ -38,8 +38,9 @@ export interface ProfileSettings {
   readonly credentialProcess: string | undefined;
 }
 
+/** An explicit `-p ''` stays empty (and is refused); an empty AWS_PROFILE counts as unset, as in a shell. */
 export function selectProfileName(flag: string | undefined, env: Env): string {
-  return flag || env.AWS_PROFILE || 'default';
+  return flag ?? (env.AWS_PROFILE || 'default');
 }
 
 export async function loadProfileSettings(profile: string, flags: SettingsFlags, env: Env): Promise<ProfileSettings> {

@@ -41,10 +41,13 @@ export async function resolveSession(request: SessionRequest, deps: SessionDepen
     const cached = await reusableSession(request, deps);
     if (cached) return { credentials: cached.credentials, reused: true };
   }
+  // Before the lock: a profile that cannot get a session at all is refused without touching the cache.
+  requireLongTermKeys(settings);
+  requireMfaSerial(settings);
   const lockOptions = {
     purpose: `getting a session for ${settings.profile}`,
     maxWaitMs: MAX_WAIT_FOR_OTHER_PROCESS_MS,
-    onWait: () => deps.io.writeStderr(`aws-mfa: waiting for another aws-mfa to get a session for ${settings.profile}\n`),
+    onWait: () => deps.io.notice(`aws-mfa: waiting for another aws-mfa to get a session for ${settings.profile}\n`),
     debug: deps.io.debug,
   };
   return withLock(deps.cache.lockPathFor(settings.profile), lockOptions, async () => {
@@ -83,7 +86,7 @@ async function fetchAndCacheSession(request: SessionRequest, deps: SessionDepend
   const keys = requireLongTermKeys(settings);
   const mfaSerial = requireMfaSerial(settings);
   if (settings.durationSeconds < SHORT_SESSION_SECONDS) {
-    deps.io.writeStderr(
+    deps.io.notice(
       `aws-mfa: note: a ${formatDuration(settings.durationSeconds)} session is refreshed ${formatDuration(settings.refreshMarginSeconds)} before it ends, so expect to be asked for a code often\n`,
     );
   }

@@ -1,8 +1,9 @@
 import type { GetSessionTokenRequest } from '../aws/sts.js';
 import type { Io } from '../cli/io.js';
+import { parseSessionDuration } from '../config/duration.js';
 import { cacheDirectory } from '../config/paths.js';
 import { loadProfileSettings, selectProfileName, type ProfileSettings } from '../config/profile-settings.js';
-import { validateMfaCode, validateProfileName } from '../config/validate.js';
+import { validateMfaCode, validateMfaSerial, validateProfileName } from '../config/validate.js';
 import { SessionCache } from '../store/session-cache.js';
 import { resolveSession, type ResolvedSession } from './resolve-session.js';
 
@@ -26,7 +27,10 @@ export async function sessionForProfile(
   checkSettings: (settings: ProfileSettings) => void = () => {},
 ): Promise<ProfileSession> {
   const profile = validateProfileName(selectProfileName(options.profile, io.env));
+  // Flags first: a typo in one is reported as such, whatever the files say.
   if (options.code !== undefined) validateMfaCode(options.code, '--code');
+  if (options.duration !== undefined) parseSessionDuration(options.duration, '--duration');
+  if (options.mfaSerial !== undefined) validateMfaSerial(options.mfaSerial, '--mfa-serial');
   const settings = await loadProfileSettings(profile, options, io.env);
   checkSettings(settings);
   const cache = new SessionCache(cacheDirectory(io.env, io.platform));

@@ -32,7 +32,8 @@ export async function writeCredentialsProfile(settings: ProfileSettings, credent
   const target = await resolveWriteTarget(file).catch((error: unknown) => {
     throw new AwsMfaError(`cannot write ${file}`, describeFileError(error), { cause: error });
   });
-  await ensureFolder(path.dirname(target));
+  if (target === path.resolve(file)) await ensureFolder(path.dirname(target));
+  else await requireLinkTargetFolder(file, target);
   const lockPath = path.join(path.dirname(target), `.${path.basename(target)}.aws-mfa.lock`);
   const lockOptions = { purpose: `writing ${file}`, maxWaitMs: FILE_LOCK_MAX_WAIT_MS, debug: io.debug };
   await withLock(lockPath, lockOptions, async () => {
@@ -48,6 +49,23 @@ export async function writeCredentialsProfile(settings: ProfileSettings, credent
       throw new AwsMfaError(`cannot write ${file}`, describeFileError(error), { cause: error });
     });
   });
+}
+
+/**
+ * A symlinked file is written through to its target, but a missing target folder is not created
+ * (an unmounted drive, a moved dotfiles checkout): the AWS CLI fails there too.
+ */
+async function requireLinkTargetFolder(file: string, target: string): Promise<void> {
+  const folder = path.dirname(target);
+  const isFolder = await fs.stat(folder).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) {
+    throw new AwsMfaError(`cannot write ${file}`, `it is a symbolic link to ${target}, whose folder does not exist`, {
+      hint: 'create that folder, or replace the link with a file',
+    });
+  }
 }
 
 async function ensureFolder(folder: string): Promise<void> {

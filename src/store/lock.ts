@@ -1,10 +1,19 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AwsMfaError } from '../cli/errors.js';
+import { describeFileError } from '../config/aws-files.js';
 import { isCode } from './atomic-write.js';
 
 /** A lock whose holder was killed is taken over after this long (its holder refreshes it twice as often). */
 const STALE_AFTER_MS = 4000;
+const HEARTBEAT_MS = STALE_AFTER_MS / 2;
+/**
+ * proper-lockfile's own takeover of a stale lock is unguarded: two waiters that both see it stale
+ * can each remove the fresh lock the other just made, and both "hold" it, or crash on the vanished
+ * lock (test/e2e/lock-takeover.test.ts: a few times in 100 takeovers). So the library gets a
+ * threshold it never reaches, and takeOverIfStale() takes over, one process at a time.
+ */
+const LIBRARY_STALE_MS = 24 * 60 * 60 * 1000;
 const POLL_INTERVAL_MS = 100;
 
 export interface LockOptions {
@@ -22,11 +31,14 @@ export interface LockOptions {
  */
 export async function withLock<T>(lockPath: string, options: LockOptions, work: () => Promise<T>): Promise<T> {
   const lockfile = await import('proper-lockfile');
-  await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 });
+  await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    throw cannotLock(lockPath, options, error);
+  });
   const lockOptions = {
     realpath: false,
     lockfilePath: lockPath,
-    stale: STALE_AFTER_MS,
+    stale: LIBRARY_STALE_MS,
+    update: HEARTBEAT_MS,
     onCompromised: (error: Error) => options.debug?.(`lock ${lockPath} compromised: ${error.message}`),
   };
   const release = await acquire(lockfile.lock, lockPath, lockOptions, options);
@@ -47,9 +59,10 @@ async function acquire(
   let announced = false;
   for (;;) {
     try {
+      await takeOverIfStale(lockPath, options);
       return await lock(lockPath, lockOptions);
     } catch (error) {
-      if (!isCode(error, 'ELOCKED')) throw error;
+      if (!isCode(error, 'ELOCKED')) throw cannotLock(lockPath, options, error);
     }
     if (Date.now() >= deadline) {
       throw new AwsMfaError(options.purpose, 'another aws-mfa process held the lock for too long', {
@@ -62,4 +75,54 @@ async function acquire(
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
+}
+
+/** A folder where the lock cannot be made (read-only, not ours): one line, not a raw EACCES. */
+function cannotLock(lockPath: string, options: LockOptions, error: unknown): AwsMfaError {
+  return new AwsMfaError(`cannot create a lock in ${path.dirname(lockPath)}`, describeFileError(error), {
+    hint: `needed for ${options.purpose}`,
+    cause: error,
+  });
+}
+
+/**
+ * Removes the lock when its holder stopped refreshing it (killed, or its machine asleep). Only one
+ * process does so at a time, under `<lock>.takeover` (held for a few system calls), and it checks
+ * again under it: without that, a waiter that saw the stale lock could remove the one another
+ * waiter has just taken.
+ */
+async function takeOverIfStale(lockPath: string, options: LockOptions): Promise<void> {
+  if (!(await isStale(lockPath))) return;
+  const guardPath = `${lockPath}.takeover`;
+  try {
+    await fs.mkdir(guardPath);
+  } catch (error) {
+    if (!isCode(error, 'EEXIST')) throw error;
+    // Another waiter is taking over; a guard this old was left by one killed meanwhile.
+    if (await isStale(guardPath)) await removeFolder(guardPath);
+    return;
+  }
+  try {
+    if (await isStale(lockPath)) {
+      await removeFolder(lockPath);
+      options.debug?.(`took over ${lockPath}: its holder stopped refreshing it`);
+    }
+  } finally {
+    await removeFolder(guardPath);
+  }
+}
+
+async function isStale(lockPath: string): Promise<boolean> {
+  try {
+    return (await fs.stat(lockPath)).mtime.getTime() < Date.now() - STALE_AFTER_MS;
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return false;
+    throw error;
+  }
+}
+
+async function removeFolder(folder: string): Promise<void> {
+  await fs.rmdir(folder).catch((error: unknown) => {
+    if (!isCode(error, 'ENOENT')) throw error;
+  });
 }

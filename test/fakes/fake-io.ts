@@ -23,6 +23,7 @@ export function createFakeIo(options: { env?: Record<string, string | undefined>
     debugLines,
     writeStdout: (text) => void stdout.push(text),
     writeStderr: (text) => void stderr.push(text),
+    notice: (text) => void stderr.push(text),
     debug: (text) => void debugLines.push(text),
     now: () => now,
     setNow: (date) => {
