@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import tty from 'node:tty';
-import { parseInvocation, type Invocation } from './cli/arguments.js';
+import { type Invocation, parseInvocation } from './cli/arguments.js';
 import { AwsMfaError, ExitCode } from './cli/errors.js';
 import type { Io, Terminal } from './cli/io.js';
 

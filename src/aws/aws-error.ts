@@ -24,11 +24,7 @@ export class AwsCallError extends AwsMfaError {
   readonly code: string | undefined;
   readonly serverDate: Date | undefined;
 
-  constructor(
-    what: string,
-    failure: Failure,
-    options: { code: string | undefined; serverDate: Date | undefined; cause: unknown },
-  ) {
+  constructor(what: string, failure: Failure, options: { code: string | undefined; serverDate: Date | undefined; cause: unknown }) {
     super(what, failure.why, { hint: failure.hint, cause: options.cause });
     this.kind = failure.kind;
     this.code = options.code;

@@ -1,10 +1,4 @@
-import {
-  type Credentials,
-  GetSessionTokenCommand,
-  type ServiceInputTypes,
-  type ServiceOutputTypes,
-  STSClient,
-} from '@aws-sdk/client-sts';
+import { type Credentials, GetSessionTokenCommand, type ServiceInputTypes, type ServiceOutputTypes, STSClient } from '@aws-sdk/client-sts';
 import type { DeserializeMiddleware, HttpRequest, HttpResponse } from '@smithy/types';
 import { AwsMfaError } from '../cli/errors.js';
 import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';

@@ -21,10 +21,12 @@ export interface HelpOutput {
 /** Parses argv (without node and script) with the whole argument table; usage errors throw UsageError. */
 export function parseInvocation(argv: readonly string[], version: string, output: HelpOutput): Invocation {
   let invocation: Invocation | undefined;
-  const record = (command: CommandName) => (...actionArgs: unknown[]) => {
-    const commandObject = actionArgs[actionArgs.length - 1] as Command;
-    invocation = { kind: 'run', command, options: commandObject.optsWithGlobals(), operands: commandObject.args };
-  };
+  const record =
+    (command: CommandName) =>
+    (...actionArgs: unknown[]) => {
+      const commandObject = actionArgs[actionArgs.length - 1] as Command;
+      invocation = { kind: 'run', command, options: commandObject.optsWithGlobals(), operands: commandObject.args };
+    };
   const program = buildProgram(version, record);
   applyOutput(program, output);
   try {

@@ -1,6 +1,6 @@
 import type { Io } from '../cli/io.js';
 import { toCredentialProcessObject } from '../output/credential-process-json.js';
-import { sessionForProfile, type SessionOptions } from '../session/session-for-profile.js';
+import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 
 /** `credential-process`: exactly one JSON object on stdout, for the AWS CLI and SDKs. */
 export async function credentialProcessCommand(options: SessionOptions, io: Io): Promise<number> {

@@ -2,7 +2,7 @@ import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
 import { formatShellScript, isShell, SHELLS } from '../output/shell-script.js';
-import { sessionForProfile, type SessionOptions } from '../session/session-for-profile.js';
+import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 
 export interface EnvOptions extends SessionOptions {
   readonly shell?: string | undefined;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { AwsMfaError, UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
-import { sessionForProfile, type SessionOptions } from '../session/session-for-profile.js';
+import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 
 /** Signals passed on to the child. SIGWINCH needs none: the terminal sends it to the whole group. */
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -21,7 +21,8 @@ export interface ExecDependencies {
 /** `exec -- CMD ARGS`: runs CMD with the session in its environment and returns its exit status. */
 export async function execCommand(command: readonly string[], options: SessionOptions, deps: ExecDependencies): Promise<number> {
   const [program, ...args] = command;
-  if (program === undefined) throw new UsageError('nothing to run', 'exec needs a command', { hint: 'aws-mfa exec -p NAME -- COMMAND ARGS' });
+  if (program === undefined)
+    throw new UsageError('nothing to run', 'exec needs a command', { hint: 'aws-mfa exec -p NAME -- COMMAND ARGS' });
   const { credentials, settings } = await sessionForProfile(options, deps.io);
   const childEnvironment: NodeJS.ProcessEnv = { ...deps.io.env };
   for (const name of VARIABLES_REMOVED_FOR_SESSION) delete childEnvironment[name];

@@ -2,7 +2,7 @@ import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
 import { formatExpiration } from '../session/credentials.js';
-import { sessionForProfile, type SessionOptions } from '../session/session-for-profile.js';
+import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 import { refuseLongTermKeysInSessionSection, writeCredentialsProfile } from '../session/write-credentials-profile.js';
 
 /** `login`: get or reuse a session and write it into `[NAME]` of the credentials file. */

@@ -20,11 +20,7 @@ export function parseDurationSeconds(text: string): number | null {
 }
 
 /** A duration within [min, max] seconds, or a UsageError that names its source. */
-export function parseBoundedDuration(
-  text: string,
-  source: string,
-  bounds: { min: number; max: number },
-): number {
+export function parseBoundedDuration(text: string, source: string, bounds: { min: number; max: number }): number {
   const seconds = parseDurationSeconds(text);
   if (seconds === null) {
     throw new UsageError(`bad ${source}`, `'${text}' is not a duration`, {
@@ -32,10 +28,7 @@ export function parseBoundedDuration(
     });
   }
   if (seconds < bounds.min || seconds > bounds.max) {
-    throw new UsageError(
-      `bad ${source}`,
-      `'${text}' is outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`,
-    );
+    throw new UsageError(`bad ${source}`, `'${text}' is outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`);
   }
   return seconds;
 }

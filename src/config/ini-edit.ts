@@ -7,17 +7,17 @@ import {
   analyzeLines,
   classifyStandalone,
   formatOption,
+  type IniBlock,
+  type IniDocument,
+  type IniLine,
   joinLines,
   leadingSpace,
   lowerKey,
+  type OptionParts,
   ownSectionValues,
   pyStrip,
   readDocument,
   splitOption,
-  type IniBlock,
-  type IniDocument,
-  type IniLine,
-  type OptionParts,
 } from './ini-document.js';
 
 /** Callers that hold a path should run parseIni first, so that a malformed file is reported with its name. */
@@ -178,7 +178,10 @@ function keepHeaderBelow(document: IniDocument, from: number): IniDocument {
     return document;
   }
   const dedented = { ...line, text: line.text.slice(leadingSpace(line.text).length) };
-  return analyzeLines(document.bom, document.lines.map((old, index) => (index === next ? dedented : old)));
+  return analyzeLines(
+    document.bom,
+    document.lines.map((old, index) => (index === next ? dedented : old)),
+  );
 }
 
 function checkedResult(document: IniDocument, expected: Map<string, Map<string, string>>, section: string): string {

@@ -8,9 +8,7 @@ export function homeDirectory(env: Env): string {
 }
 
 function expandHome(file: string, env: Env): string {
-  return file === '~' || file.startsWith('~/') || file.startsWith('~\\')
-    ? path.join(homeDirectory(env), file.slice(1))
-    : file;
+  return file === '~' || file.startsWith('~/') || file.startsWith('~\\') ? path.join(homeDirectory(env), file.slice(1)) : file;
 }
 
 export function credentialsFilePath(env: Env): string {

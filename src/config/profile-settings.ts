@@ -1,7 +1,7 @@
-import { UsageError } from '../cli/errors.js';
 import type { StsTarget } from '../aws/sts.js';
+import { UsageError } from '../cli/errors.js';
 import type { LongTermKeys } from '../session/credentials.js';
-import { readIniFile, type IniFile } from './aws-files.js';
+import { type IniFile, readIniFile } from './aws-files.js';
 import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
 import { configFilePath, credentialsFilePath } from './paths.js';
 import { validateMfaSerial } from './validate.js';
@@ -44,10 +44,7 @@ export function selectProfileName(flag: string | undefined, env: Env): string {
 }
 
 export async function loadProfileSettings(profile: string, flags: SettingsFlags, env: Env): Promise<ProfileSettings> {
-  const [credentialsFile, configFile] = await Promise.all([
-    readIniFile(credentialsFilePath(env)),
-    readIniFile(configFilePath(env)),
-  ]);
+  const [credentialsFile, configFile] = await Promise.all([readIniFile(credentialsFilePath(env)), readIniFile(configFilePath(env))]);
   const configSectionName = findConfigSectionName(configFile, profile);
   const config = configFile.sections.get(configSectionName) ?? new Map<string, string>();
   const suffix = config.get('aws_mfa_long_term_suffix') || DEFAULT_LONG_TERM_SUFFIX;
@@ -56,9 +53,13 @@ export async function loadProfileSettings(profile: string, flags: SettingsFlags,
   const session = credentialsFile.sections.get(profile);
 
   if (!configFile.sections.has(configSectionName) && !longTerm && !session) {
-    throw new UsageError(`unknown profile '${profile}'`, `no [${longTermSectionName}] in ${credentialsFile.path} and no [${configSectionName}] in ${configFile.path}`, {
-      hint: `add your long-term keys as [${longTermSectionName}]`,
-    });
+    throw new UsageError(
+      `unknown profile '${profile}'`,
+      `no [${longTermSectionName}] in ${credentialsFile.path} and no [${configSectionName}] in ${configFile.path}`,
+      {
+        hint: `add your long-term keys as [${longTermSectionName}]`,
+      },
+    );
   }
 
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || config.get('region') || undefined;

@@ -4,6 +4,7 @@ import { UsageError } from '../cli/errors.js';
 const MFA_SERIAL_PATTERN = /^[\w+=/:,.@-]{9,256}$/;
 const MFA_CODE_PATTERN = /^\d{6}$/;
 /** INI syntax or control characters in a profile name could inject sections into the files. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const UNSAFE_PROFILE_CHARACTERS = /[[\]\u0000-\u001f\u007f]/;
 
 export function validateProfileName(name: string): string {

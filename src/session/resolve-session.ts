@@ -1,11 +1,11 @@
-import { UsageError } from '../cli/errors.js';
 import type { GetSessionTokenRequest, SessionTokenResult } from '../aws/sts.js';
+import { UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
-import type { ProfileSettings } from '../config/profile-settings.js';
 import { formatDuration } from '../config/duration.js';
+import type { ProfileSettings } from '../config/profile-settings.js';
 import { resolveMfaCode } from '../mfa/code-source.js';
-import type { CachedSession, SessionCache, SessionOrigin } from '../store/session-cache.js';
 import { withLock } from '../store/lock.js';
+import type { CachedSession, SessionCache, SessionOrigin } from '../store/session-cache.js';
 import type { LongTermKeys, SessionCredentials } from './credentials.js';
 
 /** Long enough for a person to read the prompt and type a code. */
@@ -112,9 +112,13 @@ async function fetchAndCacheSession(request: SessionRequest, deps: SessionDepend
 
 function requireLongTermKeys(settings: ProfileSettings): LongTermKeys {
   if (settings.fileKeys) return settings.fileKeys;
-  throw new UsageError(`no long-term keys for profile ${settings.profile}`, `no [${settings.longTermSectionName}] with keys in ${settings.credentialsFile.path}`, {
-    hint: `put aws_access_key_id and aws_secret_access_key under [${settings.longTermSectionName}]`,
-  });
+  throw new UsageError(
+    `no long-term keys for profile ${settings.profile}`,
+    `no [${settings.longTermSectionName}] with keys in ${settings.credentialsFile.path}`,
+    {
+      hint: `put aws_access_key_id and aws_secret_access_key under [${settings.longTermSectionName}]`,
+    },
+  );
 }
 
 function requireMfaSerial(settings: ProfileSettings): string {

@@ -2,10 +2,10 @@ import type { GetSessionTokenRequest } from '../aws/sts.js';
 import type { Io } from '../cli/io.js';
 import { parseSessionDuration } from '../config/duration.js';
 import { cacheDirectory } from '../config/paths.js';
-import { loadProfileSettings, selectProfileName, type ProfileSettings } from '../config/profile-settings.js';
+import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateMfaCode, validateMfaSerial, validateProfileName } from '../config/validate.js';
 import { SessionCache } from '../store/session-cache.js';
-import { resolveSession, type ResolvedSession } from './resolve-session.js';
+import { type ResolvedSession, resolveSession } from './resolve-session.js';
 
 /** The options every session command (login, credential-process, env, exec) takes. */
 export interface SessionOptions {
@@ -35,9 +35,6 @@ export async function sessionForProfile(
   checkSettings(settings);
   const cache = new SessionCache(cacheDirectory(io.env, io.platform));
   const getSessionToken = async (request: GetSessionTokenRequest) => (await import('../aws/sts.js')).getSessionToken(request);
-  const session = await resolveSession(
-    { settings, force: options.force ?? false, codeFlag: options.code },
-    { io, cache, getSessionToken },
-  );
+  const session = await resolveSession({ settings, force: options.force ?? false, codeFlag: options.code }, { io, cache, getSessionToken });
   return { ...session, settings };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AwsMfaError, UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
-import { describeFileError, readIniFile, type IniFile } from '../config/aws-files.js';
+import { describeFileError, type IniFile, readIniFile } from '../config/aws-files.js';
 import { setSectionKeys } from '../config/ini-file.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
 import { resolveWriteTarget, writeFileAtomic } from '../store/atomic-write.js';
@@ -16,11 +16,9 @@ export function refuseLongTermKeysInSessionSection(settings: ProfileSettings, cr
   const section = credentials.sections.get(settings.profile);
   const holdsLongTermKeys = Boolean(section?.get('aws_access_key_id') && !section.get('aws_session_token'));
   if (!holdsLongTermKeys) return;
-  throw new UsageError(
-    `will not overwrite [${settings.profile}] in ${settings.credentialsFile.path}`,
-    'it holds long-term keys',
-    { hint: `rename the section to [${settings.longTermSectionName}] so aws-mfa can use them, then run login again` },
-  );
+  throw new UsageError(`will not overwrite [${settings.profile}] in ${settings.credentialsFile.path}`, 'it holds long-term keys', {
+    hint: `rename the section to [${settings.longTermSectionName}] so aws-mfa can use them, then run login again`,
+  });
 }
 
 /**

@@ -28,11 +28,7 @@ export async function resolveWriteTarget(file: string): Promise<string> {
  * A reader sees the old bytes or the new ones, never a mix; a crash leaves at most a stray temp file.
  * `mode` applies whatever the umask; with `keepMode`, an existing file keeps its own mode.
  */
-export async function writeFileAtomic(
-  file: string,
-  contents: string,
-  options: { mode: number; keepMode?: boolean },
-): Promise<void> {
+export async function writeFileAtomic(file: string, contents: string, options: { mode: number; keepMode?: boolean }): Promise<void> {
   const target = await resolveWriteTarget(file);
   const mode = options.keepMode ? ((await existingMode(target)) ?? options.mode) : options.mode;
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

@@ -10,11 +10,20 @@ const AT_STS = { url: 'https://sts.us-east-1.amazonaws.com' };
 
 describe('translateAwsError', () => {
   it.each([
-    [systemError('ENOTFOUND', { hostname: 'sts.eu-west-1.amazonaws.com' }), 'cannot reach sts.eu-west-1.amazonaws.com: host name not found'],
-    [systemError('EAI_AGAIN', { hostname: 'sts.eu-west-1.amazonaws.com' }), 'cannot reach sts.eu-west-1.amazonaws.com: host name lookup failed'],
+    [
+      systemError('ENOTFOUND', { hostname: 'sts.eu-west-1.amazonaws.com' }),
+      'cannot reach sts.eu-west-1.amazonaws.com: host name not found',
+    ],
+    [
+      systemError('EAI_AGAIN', { hostname: 'sts.eu-west-1.amazonaws.com' }),
+      'cannot reach sts.eu-west-1.amazonaws.com: host name lookup failed',
+    ],
     [systemError('ECONNRESET'), 'cannot reach https://sts.us-east-1.amazonaws.com: connection reset'],
     [systemError('ETIMEDOUT', { address: '52.94.0.1', port: 443 }), 'cannot reach 52.94.0.1:443: timed out'],
-    [Object.assign(new Error('the request socket did not establish a connection'), { name: 'TimeoutError' }), 'cannot reach https://sts.us-east-1.amazonaws.com: timed out'],
+    [
+      Object.assign(new Error('the request socket did not establish a connection'), { name: 'TimeoutError' }),
+      'cannot reach https://sts.us-east-1.amazonaws.com: timed out',
+    ],
   ])('reports %s as a network failure', (error, why) => {
     const translated = translateAwsError(error, 'GetSessionToken', AT_STS);
 

@@ -63,9 +63,14 @@ export function makeSelfSignedCertificate(dir: string): TlsIdentity {
   const certPath = join(dir, 'cert.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1'].concat(
-      ['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath],
-    ),
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1'].concat([
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+    ]),
     { stdio: 'ignore' },
   );
   return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
@@ -149,9 +154,7 @@ export class ForwardProxy extends LocalServer {
   private constructor(private readonly credentials: string | undefined) {
     super(http.createServer());
     this.server.on('request', (request: IncomingMessage, response: ServerResponse) => this.forward(request, response));
-    this.server.on('connect', (request: IncomingMessage, client: net.Socket, head: Buffer) =>
-      this.tunnel(request, client, head),
-    );
+    this.server.on('connect', (request: IncomingMessage, client: net.Socket, head: Buffer) => this.tunnel(request, client, head));
   }
 
   static async start(options: { credentials?: string } = {}): Promise<ForwardProxy> {

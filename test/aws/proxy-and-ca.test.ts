@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type GetSessionTokenRequest, getSessionToken } from '../../src/aws/sts.js';
 import { AwsMfaError } from '../../src/cli/errors.js';
-import { getSessionToken, type GetSessionTokenRequest } from '../../src/aws/sts.js';
 import { closedPort, FakeSts, ForwardProxy, makeSelfSignedCertificate, makeTempDir, SESSION, type TlsIdentity } from './fake-aws.js';
 
 const KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GetSessionTokenRequest, getSessionToken } from '../../src/aws/sts.js';
 import { AwsMfaError } from '../../src/cli/errors.js';
-import { getSessionToken, type GetSessionTokenRequest } from '../../src/aws/sts.js';
 import { pythonPath } from '../e2e/harness/python.js';
 import { closedPort, makeTempDir } from './fake-aws.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsMfaError } from '../../src/cli/errors.js';
 import { AwsCallError } from '../../src/aws/aws-error.js';
-import { getSessionToken, type GetSessionTokenRequest } from '../../src/aws/sts.js';
+import { type GetSessionTokenRequest, getSessionToken } from '../../src/aws/sts.js';
+import { AwsMfaError } from '../../src/cli/errors.js';
 import { closedPort, errorReply, FakeSts, SESSION, successReply } from './fake-aws.js';
 
 const KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -136,7 +136,7 @@ describe('getSessionToken against a fake STS', () => {
       errorReply(
         403,
         'SignatureDoesNotMatch',
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n\'POST\n/\n\ncontent-type:application/x-www-form-urlencoded\nhost:sts.amazonaws.com\n\'',
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'POST\n/\n\ncontent-type:application/x-www-form-urlencoded\nhost:sts.amazonaws.com\n'",
       ),
       'aws-mfa: GetSessionToken failed: the secret access key does not match the access key id (store the long-term keys again (`aws-mfa add NAME` or the -long-term section))',
     ],
@@ -235,7 +235,11 @@ describe('getSessionToken against a fake STS', () => {
 
   it('blames the clock for an expired signature', async () => {
     sts.reply = {
-      ...errorReply(403, 'SignatureDoesNotMatch', 'Signature expired: 20261122T000000Z is now earlier than 20261122T060000Z (20261122T061500Z - 15 min.)'),
+      ...errorReply(
+        403,
+        'SignatureDoesNotMatch',
+        'Signature expired: 20261122T000000Z is now earlier than 20261122T060000Z (20261122T061500Z - 15 min.)',
+      ),
       headers: { Date: new Date(Date.now() + 6 * 3600_000).toUTCString() },
     };
 

@@ -3,7 +3,9 @@ import { UsageError } from '../../src/cli/errors.js';
 import { parseIni, removeSection, removeSectionKeys, setSectionKeys } from '../../src/config/ini-file.js';
 import {
   applyEdit,
+  type ConfigparserResult,
   corpusFile,
+  type Edit,
   editedText,
   expectedView,
   ownViewOf,
@@ -11,8 +13,6 @@ import {
   readWithConfigparser,
   sectionsAsObject,
   tryEdit,
-  type ConfigparserResult,
-  type Edit,
 } from './ini-corpus/harness.js';
 
 const SESSION: [string, string][] = [
@@ -80,25 +80,32 @@ const corpusCases: CorpusCase[] = [
   {
     name: 'updates and appends keys in a CRLF file',
     file: 'credentials-crlf.ini',
-    edit: { op: 'set', section: 'work', values: [['aws_session_token', 'newToken'], ['expiration', 'soon']] },
+    edit: {
+      op: 'set',
+      section: 'work',
+      values: [
+        ['aws_session_token', 'newToken'],
+        ['expiration', 'soon'],
+      ],
+    },
     expected: (text) => replaceOnce(text, 'aws_session_token = oldToken\r\n', 'aws_session_token = newToken\r\nexpiration = soon\r\n'),
   },
   {
     name: 'appends to a dotted profile before the comment that belongs to the next section',
     file: 'config-dotted.ini',
     edit: { op: 'set', section: 'profile a.b', values: [['credential_process', 'aws-mfa credential-process --profile a.b']] },
-    expected: (text) =>
-      replaceOnce(
-        text,
-        'mfa/bob\n',
-        'mfa/bob\ncredential_process = aws-mfa credential-process --profile a.b\n',
-      ),
+    expected: (text) => replaceOnce(text, 'mfa/bob\n', 'mfa/bob\ncredential_process = aws-mfa credential-process --profile a.b\n'),
   },
   {
     name: 'appends after an indented sub-section, not inside it',
     file: 'config-dotted.ini',
     edit: { op: 'set', section: 'profile team.prod', values: [['mfa_serial', 'arn:aws:iam::123456789012:mfa/ci']] },
-    expected: (text) => replaceOnce(text, '    multipart_threshold = 64MB\n', '    multipart_threshold = 64MB\nmfa_serial = arn:aws:iam::123456789012:mfa/ci\n'),
+    expected: (text) =>
+      replaceOnce(
+        text,
+        '    multipart_threshold = 64MB\n',
+        '    multipart_threshold = 64MB\nmfa_serial = arn:aws:iam::123456789012:mfa/ci\n',
+      ),
   },
   {
     name: 'removes a key with its indented sub-section lines',
@@ -189,7 +196,8 @@ const corpusCases: CorpusCase[] = [
     name: 'removes a sub-section with its blank and comment lines',
     file: 'indented-subsections.ini',
     edit: { op: 'removeKeys', section: 'profile tools', keys: ['s3'] },
-    expected: (text) => replaceOnce(text, 's3 =\n  max_concurrent_requests = 20\n\n  # tuned for the VPN\n  multipart_chunksize = 16MB\n', ''),
+    expected: (text) =>
+      replaceOnce(text, 's3 =\n  max_concurrent_requests = 20\n\n  # tuned for the VPN\n  multipart_chunksize = 16MB\n', ''),
   },
   {
     name: 'appends after the last key, above an indented comment',
@@ -218,7 +226,15 @@ const corpusCases: CorpusCase[] = [
   {
     name: 'keeps the key spelling of existing keys',
     file: 'mixed-case-keys.ini',
-    edit: { op: 'set', section: 'Admin', values: [['aws_access_key_id', 'ASIANEW'], ['AWS_SESSION_TOKEN', 'newToken'], ['expiration', 'soon']] },
+    edit: {
+      op: 'set',
+      section: 'Admin',
+      values: [
+        ['aws_access_key_id', 'ASIANEW'],
+        ['AWS_SESSION_TOKEN', 'newToken'],
+        ['expiration', 'soon'],
+      ],
+    },
     expected: () => '[Admin]\nAWS_Access_Key_ID = ASIANEW\nAws_Session_Token = newToken\nRegion = sa-east-1\nexpiration = soon\n',
   },
   {
@@ -237,12 +253,20 @@ const corpusCases: CorpusCase[] = [
     name: 'moves an indented header to column 0 when the key above would swallow it',
     file: 'weird-headers.ini',
     edit: { op: 'removeSection', section: 'plain' },
-    expected: (text) => replaceOnce(text, '[plain] ; a comment after the header\n    region = us-east-2\n  [indented header]', '[indented header]'),
+    expected: (text) =>
+      replaceOnce(text, '[plain] ; a comment after the header\n    region = us-east-2\n  [indented header]', '[indented header]'),
   },
   {
     name: 'drops the trailing spaces of a rewritten line only',
     file: 'whitespace-lines.ini',
-    edit: { op: 'set', section: 'a', values: [['key1', 'new'], ['key3', 'v3']] },
+    edit: {
+      op: 'set',
+      section: 'a',
+      values: [
+        ['key1', 'new'],
+        ['key3', 'v3'],
+      ],
+    },
     expected: (text) => replaceOnce(text, 'key1 = v1   \n', 'key1 = new\nkey3 = v3\n'),
   },
   {
@@ -391,21 +415,51 @@ describe('parseIni semantics', () => {
 describe('parseIni errors', () => {
   const cases: { name: string; text: string; why: string; configparserLine: number | null }[] = [
     { name: 'duplicate section', text: '[a]\nx = 1\n[a]\n', why: 'line 3: duplicate section [a]', configparserLine: 3 },
-    { name: 'duplicate key, other case', text: '[a]\nRegion = 1\n\nregion = 2\n', why: 'line 4: duplicate key "region" in [a]', configparserLine: 4 },
+    {
+      name: 'duplicate key, other case',
+      text: '[a]\nRegion = 1\n\nregion = 2\n',
+      why: 'line 4: duplicate key "region" in [a]',
+      configparserLine: 4,
+    },
     {
       name: 'duplicate key across two [DEFAULT] blocks',
       text: '[DEFAULT]\na = 1\n[DEFAULT]\nA = 2\n',
       why: 'line 4: duplicate key "a" in [DEFAULT]',
       configparserLine: 4,
     },
-    { name: 'key before any section', text: '# c\n\naws_access_key_id = AKIA\n[a]\n', why: 'line 3: text before the first [section] header', configparserLine: 3 },
+    {
+      name: 'key before any section',
+      text: '# c\n\naws_access_key_id = AKIA\n[a]\n',
+      why: 'line 3: text before the first [section] header',
+      configparserLine: 3,
+    },
     { name: 'empty brackets before any section', text: '[]\n', why: 'line 1: text before the first [section] header', configparserLine: 1 },
-    { name: 'a line with no delimiter', text: '[a]\nx = 1\nsecretvalue\n', why: 'line 3: not a [section] header, key = value line or comment', configparserLine: 3 },
-    { name: 'empty brackets in a section', text: '[a]\n[]\n', why: 'line 2: not a [section] header, key = value line or comment', configparserLine: 2 },
+    {
+      name: 'a line with no delimiter',
+      text: '[a]\nx = 1\nsecretvalue\n',
+      why: 'line 3: not a [section] header, key = value line or comment',
+      configparserLine: 3,
+    },
+    {
+      name: 'empty brackets in a section',
+      text: '[a]\n[]\n',
+      why: 'line 2: not a [section] header, key = value line or comment',
+      configparserLine: 2,
+    },
     { name: 'no key before =', text: '[a]\n = value\n', why: 'line 2: key name missing before "="', configparserLine: 2 },
     { name: 'no key before :', text: '[a]\n:value\n', why: 'line 2: key name missing before ":"', configparserLine: 2 },
-    { name: 'line numbers count CRLF and lone CR lines', text: '[a]\r\nx = 1\ry = 2\r\n[a]\r\n', why: 'line 4: duplicate section [a]', configparserLine: 4 },
-    { name: 'a BOM elsewhere is text', text: '[a]\n\ufeffx = 1\n[b]\n\ufeff\n', why: 'line 4: not a [section] header, key = value line or comment', configparserLine: 4 },
+    {
+      name: 'line numbers count CRLF and lone CR lines',
+      text: '[a]\r\nx = 1\ry = 2\r\n[a]\r\n',
+      why: 'line 4: duplicate section [a]',
+      configparserLine: 4,
+    },
+    {
+      name: 'a BOM elsewhere is text',
+      text: '[a]\n\ufeffx = 1\n[b]\n\ufeff\n',
+      why: 'line 4: not a [section] header, key = value line or comment',
+      configparserLine: 4,
+    },
   ];
 
   let views: ConfigparserResult[] = [];
@@ -506,12 +560,22 @@ describe('editor', () => {
   });
 
   it('applies repeated keys in order, matching case-insensitively', () => {
-    expect(setSectionKeys(base, 'a', [['k', '1'], ['K', '2']])).toBe('[a]\nx = 1\nk = 2\n');
+    expect(
+      setSectionKeys(base, 'a', [
+        ['k', '1'],
+        ['K', '2'],
+      ]),
+    ).toBe('[a]\nx = 1\nk = 2\n');
   });
 
   it('edits [DEFAULT] blocks: a key where it is, a new key in the last block, all blocks on removal', () => {
     const text = '[DEFAULT]\nx = 1\n\n[a]\ny = 2\n\n[DEFAULT]\nz = 3\n';
-    expect(setSectionKeys(text, 'DEFAULT', [['x', '9'], ['w', '0']])).toBe('[DEFAULT]\nx = 9\n\n[a]\ny = 2\n\n[DEFAULT]\nz = 3\nw = 0\n');
+    expect(
+      setSectionKeys(text, 'DEFAULT', [
+        ['x', '9'],
+        ['w', '0'],
+      ]),
+    ).toBe('[DEFAULT]\nx = 9\n\n[a]\ny = 2\n\n[DEFAULT]\nz = 3\nw = 0\n');
     expect(removeSectionKeys(text, 'DEFAULT', ['x', 'z'])).toBe('[DEFAULT]\n\n[a]\ny = 2\n\n[DEFAULT]\n');
     expect(removeSection(text, 'DEFAULT')).toBe('[a]\ny = 2\n');
   });

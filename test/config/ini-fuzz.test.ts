@@ -7,6 +7,8 @@ import { UsageError } from '../../src/cli/errors.js';
 import { parseIni } from '../../src/config/ini-file.js';
 import {
   applyEdit,
+  type ConfigparserResult,
+  type Edit,
   editedText,
   expectedView,
   ownViewOf,
@@ -14,8 +16,6 @@ import {
   readWithConfigparser,
   sectionsAsObject,
   tryEdit,
-  type ConfigparserResult,
-  type Edit,
 } from './ini-corpus/harness.js';
 
 const SEED = 20261122;
@@ -235,7 +235,8 @@ function randomEdit(random: Random, file: GeneratedFile): Edit {
   const absent = SECTION_NAMES.filter((name) => !present.includes(name));
   const target = present.length > 0 && random.chance(0.8) ? random.pick(present) : random.pick(absent);
   const existingKeys = file.sections.find((section) => section.name === target)?.keys ?? [];
-  const someKey = (): string => random.caseOf(existingKeys.length > 0 && random.chance(0.6) ? random.pick(existingKeys) : random.pick(KEYS));
+  const someKey = (): string =>
+    random.caseOf(existingKeys.length > 0 && random.chance(0.6) ? random.pick(existingKeys) : random.pick(KEYS));
   const count = 1 + random.int(3);
   const roll = random.next();
   if (roll < 0.5) {
@@ -283,7 +284,10 @@ describe('random files and edits against configparser', () => {
       const reference = before[index];
       const label = `file ${index}: ${JSON.stringify(file.text)}`;
       if (reference && 'error' in reference) {
-        expect(errorLine(() => parseIni(file.text, 'fuzz')), label).toBe(reference.line);
+        expect(
+          errorLine(() => parseIni(file.text, 'fuzz')),
+          label,
+        ).toBe(reference.line);
       } else {
         const parsed = sectionsAsObject(parseIni(file.text, 'fuzz'));
         expect(parsed, label).toEqual(readOk(reference).sections);

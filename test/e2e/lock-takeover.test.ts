@@ -1,11 +1,11 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { afterEach, expect, it } from "vitest";
-import { repoRoot } from "./harness/paths.js";
-import { killGroup } from "./harness/process.js";
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, expect, it } from 'vitest';
+import { repoRoot } from './harness/paths.js';
+import { killGroup } from './harness/process.js';
 
 // The lock of src/store/lock.ts (built into dist/) under a storm of stale-lock takeovers, with
 // real processes: each holder checks that it is alone (an owner file created with O_EXCL), and
@@ -14,7 +14,7 @@ import { killGroup } from "./harness/process.js";
 // or a crash on the vanished lock folder) a few times in 100 takeovers; aws-mfa's guarded
 // takeover must give none.
 
-const lockModule = pathToFileURL(join(repoRoot, "dist", "store", "lock.js")).href;
+const lockModule = pathToFileURL(join(repoRoot, 'dist', 'store', 'lock.js')).href;
 
 const worker = `
 import fs from "node:fs";
@@ -59,24 +59,30 @@ afterEach(() => {
 });
 
 function runWorker(folder: string, seed: number): Promise<WorkerOutcome> {
-  const env = { ...process.env, LOCK_MODULE: lockModule, LOCK_PATH: join(folder, "x.lock"), OWNER_PATH: join(folder, "owner"), SEED: String(seed) };
-  const child = spawn(process.execPath, ["--input-type=module", "-e", worker], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const env = {
+    ...process.env,
+    LOCK_MODULE: lockModule,
+    LOCK_PATH: join(folder, 'x.lock'),
+    OWNER_PATH: join(folder, 'owner'),
+    SEED: String(seed),
+  };
+  const child = spawn(process.execPath, ['--input-type=module', '-e', worker], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) pids.add(child.pid);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
       if (child.pid !== undefined) pids.delete(child.pid);
       resolve({ code, signal, stdout, stderr });
     });
   });
 }
 
-it("10 processes taking over 100 stale locks never hold the lock together", async () => {
-  const folder = mkdtempSync(join(tmpdir(), "aws-mfa-lock-"));
+it('10 processes taking over 100 stale locks never hold the lock together', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'aws-mfa-lock-'));
   folders.push(folder);
   const contenders = 10;
   const totalWorkers = 100;
@@ -93,8 +99,8 @@ it("10 processes taking over 100 stale locks never hold the lock together", asyn
   await Promise.all(Array.from({ length: contenders }, contender));
 
   const overlaps = outcomes.reduce((sum, outcome) => sum + (outcome.stdout.match(/overlap/g)?.length ?? 0), 0);
-  const crashes = outcomes.filter((outcome) => outcome.signal !== "SIGKILL" && outcome.code !== 0).map((outcome) => outcome.stderr);
-  const takeovers = outcomes.filter((outcome) => outcome.signal === "SIGKILL").length;
+  const crashes = outcomes.filter((outcome) => outcome.signal !== 'SIGKILL' && outcome.code !== 0).map((outcome) => outcome.stderr);
+  const takeovers = outcomes.filter((outcome) => outcome.signal === 'SIGKILL').length;
   console.info(`lock stress: ${takeovers} holders killed, ${overlaps} overlaps, ${crashes.length} crashes`);
   expect(crashes).toEqual([]);
   expect(overlaps).toBe(0);

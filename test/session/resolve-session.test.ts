@@ -59,7 +59,12 @@ describe('resolveSession', () => {
     const second = await resolveSession({ settings, force: false, codeFlag: undefined }, deps);
 
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ serialNumber: SERIAL, tokenCode: '123456', durationSeconds: 28800, keys: { accessKeyId: 'AKIAOLDKEY0000000001' } });
+    expect(calls[0]).toMatchObject({
+      serialNumber: SERIAL,
+      tokenCode: '123456',
+      durationSeconds: 28800,
+      keys: { accessKeyId: 'AKIAOLDKEY0000000001' },
+    });
     expect(first.reused).toBe(false);
     expect(second).toEqual({ credentials: first.credentials, reused: true });
   });
@@ -112,7 +117,10 @@ describe('resolveSession', () => {
     const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
     const settings = await settingsWith();
     await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
-    await resolveSession({ settings: { ...settings, mfaSerial: 'arn:aws:iam::123456789012:mfa/other' }, force: false, codeFlag: '222222' }, deps);
+    await resolveSession(
+      { settings: { ...settings, mfaSerial: 'arn:aws:iam::123456789012:mfa/other' }, force: false, codeFlag: '222222' },
+      deps,
+    );
     expect(calls).toHaveLength(2);
   });
 
@@ -153,8 +161,8 @@ describe('resolveSession', () => {
     const deps = { io, cache, getSessionToken: fakeGetSessionToken };
     const settings = await settingsWith();
     await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
-    const [file] = await fs.readdir(path.join(home, 'cache', 'sessions'));
-    await fs.writeFile(path.join(home, 'cache', 'sessions', file!), '{"version":1,"torn');
+    const [file = 'missing'] = await fs.readdir(path.join(home, 'cache', 'sessions'));
+    await fs.writeFile(path.join(home, 'cache', 'sessions', file), '{"version":1,"torn');
     await resolveSession({ settings, force: false, codeFlag: '222222' }, deps);
     expect(calls).toHaveLength(2);
   });
@@ -164,3 +172,24 @@ async function waitFor(condition: () => boolean): Promise<void> {
   for (let attempt = 0; attempt < 200 && !condition(); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(condition()).toBe(true);
 }
+
+describe('resolveSession with a shorter session than asked for', () => {
+  it('trusts the Expiration STS returns (root keys get 1 h whatever was asked)', async () => {
+    const io = createFakeIo({ env: env(), now: NOW });
+    const oneHourFromNow = new Date(NOW.getTime() + 3600 * 1000);
+    const rootLike = async (request: GetSessionTokenRequest) => {
+      const { credentials } = await fakeGetSessionToken(request);
+      return { credentials: { ...credentials, expiration: oneHourFromNow }, serverDate: NOW };
+    };
+    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: rootLike };
+    const settings = await settingsWith();
+
+    const first = await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
+    expect(first.credentials.expiration).toEqual(oneHourFromNow);
+    expect(calls[0]?.durationSeconds).toBe(8 * 3600);
+
+    io.setNow(new Date(NOW.getTime() + 45 * 60 * 1000 + 1000));
+    await resolveSession({ settings, force: false, codeFlag: '222222' }, deps);
+    expect(calls.map((call) => call.tokenCode)).toEqual(['123456', '222222']);
+  });
+});

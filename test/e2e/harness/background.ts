@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { setTimeout as sleep } from "node:timers/promises";
-import { cliPath } from "./paths.js";
-import { killGroup, type RunResult } from "./process.js";
-import type { EnvOverrides, Sandbox } from "./sandbox.js";
+import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cliPath } from './paths.js';
+import { killGroup, type RunResult } from './process.js';
+import type { EnvOverrides, Sandbox } from './sandbox.js';
 
 const pollIntervalMs = 50;
 const defaultWaitMs = 20_000;
@@ -15,20 +15,20 @@ export class BackgroundCli {
   readonly pid: number;
   readonly exited: Promise<RunResult>;
   #child: ChildProcess;
-  #stdout = "";
-  #stderr = "";
+  #stdout = '';
+  #stderr = '';
   #result: RunResult | undefined;
 
   constructor(box: Sandbox, args: readonly string[], options: { env?: EnvOverrides } = {}) {
-    const child = spawn(cliPath, args, { cwd: box.home, env: box.env(options.env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cliPath, args, { cwd: box.home, env: box.env(options.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid === undefined) throw new Error(`could not start ${cliPath}`);
     this.#child = child;
     this.pid = child.pid;
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (this.#stdout += chunk));
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (this.#stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.#stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.#stderr += chunk));
     this.exited = new Promise((resolveExit, reject) => {
-      child.on("error", reject);
-      child.on("close", (code, signal) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
         this.#result = { code, signal, stdout: this.#stdout, stderr: this.#stderr };
         resolveExit(this.#result);
       });
@@ -44,7 +44,7 @@ export class BackgroundCli {
   }
 
   /** Sends a signal to the process group (the CLI and anything it started). */
-  kill(signal: NodeJS.Signals = "SIGKILL"): void {
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     killGroup(this.#child.pid, signal);
   }
 
@@ -53,7 +53,7 @@ export class BackgroundCli {
     const deadline = Date.now() + timeoutMs;
     while (!this.#stderr.includes(text)) {
       if (!this.running || Date.now() >= deadline) {
-        const why = this.running ? `within ${timeoutMs} ms` : "before it exited";
+        const why = this.running ? `within ${timeoutMs} ms` : 'before it exited';
         throw new Error(`aws-mfa (pid ${this.pid}) did not print ${JSON.stringify(text)} ${why}; stderr: ${this.#stderr}`);
       }
       await sleep(pollIntervalMs);

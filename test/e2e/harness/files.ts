@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 /** A file's exact bytes, or null when it does not exist: compare before and after a run. */
 export function fileBytes(path: string): Buffer | null {
@@ -18,7 +18,7 @@ export function fileMode(path: string): number {
  */
 export function snapshotTree(root: string): Record<string, string> {
   const snapshot: Record<string, string> = {};
-  for (const entry of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+  for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
     const path = join(root, entry);
     snapshot[relative(root, path)] = describeEntry(path);
   }
@@ -30,5 +30,5 @@ function describeEntry(path: string): string {
   const mode = (stats.mode & 0o777).toString(8);
   if (stats.isSymbolicLink()) return `link -> ${readlinkSync(path)}`;
   if (stats.isDirectory()) return `folder ${mode}`;
-  return `file ${mode} ${createHash("sha256").update(readFileSync(path)).digest("hex")}`;
+  return `file ${mode} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
 }

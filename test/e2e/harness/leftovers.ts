@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import type { Sandbox } from "./sandbox.js";
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Sandbox } from './sandbox.js';
 
 /** The session cache folder of a sandbox (XDG_CACHE_HOME/aws-mfa on Linux). */
 export function cacheFolder(box: Sandbox): string {
-  return join(box.cacheHome, "aws-mfa");
+  return join(box.cacheHome, 'aws-mfa');
 }
 
 /**
@@ -13,8 +13,8 @@ export function cacheFolder(box: Sandbox): string {
  * in the cache (src/store/session-cache.ts). Tests check it against a live holder before relying on it.
  */
 export function profileLockPath(box: Sandbox, profile: string): string {
-  const stem = createHash("sha256").update(profile, "utf8").digest("hex").slice(0, 32);
-  return join(cacheFolder(box), "locks", `${stem}.lock`);
+  const stem = createHash('sha256').update(profile, 'utf8').digest('hex').slice(0, 32);
+  return join(cacheFolder(box), 'locks', `${stem}.lock`);
 }
 
 /** The lock that guards edits of the credentials file: `.credentials.aws-mfa.lock` next to it. */
@@ -41,13 +41,13 @@ export function leftovers(box: Sandbox): Leftovers {
       const relative = join(relativeFolder, name);
       if (expected(name)) continue;
       if (/\.lock(\.takeover)?$/.test(name)) found.locks.push(relative);
-      else if (name.endsWith(".tmp")) found.temporaryFiles.push(relative);
+      else if (name.endsWith('.tmp')) found.temporaryFiles.push(relative);
       else found.other.push(relative);
     }
   };
-  sort(awsFolder, ".aws", (name) => name === "credentials" || name === "config");
-  sort(join(cacheFolder(box), "locks"), ".cache/aws-mfa/locks", () => false);
-  sort(join(cacheFolder(box), "sessions"), ".cache/aws-mfa/sessions", (name) => /^[0-9a-f]{32}\.json$/.test(name));
+  sort(awsFolder, '.aws', (name) => name === 'credentials' || name === 'config');
+  sort(join(cacheFolder(box), 'locks'), '.cache/aws-mfa/locks', () => false);
+  sort(join(cacheFolder(box), 'sessions'), '.cache/aws-mfa/sessions', (name) => /^[0-9a-f]{32}\.json$/.test(name));
   return found;
 }
 
@@ -62,8 +62,8 @@ export function temporaryFilePid(name: string): number | undefined {
  * section or key is an error) and prints its sections as JSON.
  */
 export const readLikeBotocore = [
-  "import configparser, json, os",
-  "parser = configparser.RawConfigParser()",
+  'import configparser, json, os',
+  'parser = configparser.RawConfigParser()',
   "parser.read([os.environ['FILE_TO_READ']])",
-  "print(json.dumps({name: dict(parser.items(name)) for name in parser.sections()}))",
-].join("\n");
+  'print(json.dumps({name: dict(parser.items(name)) for name in parser.sections()}))',
+].join('\n');

@@ -1,13 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll } from "vitest";
-import { withoutAwsSettings } from "./environment.js";
-import { killGroup } from "./process.js";
-import { pythonPath } from "./python.js";
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll } from 'vitest';
+import { withoutAwsSettings } from './environment.js';
+import { killGroup } from './process.js';
+import { pythonPath } from './python.js';
 
 /** One request that moto received, as its recorder saw it. */
 export interface RecordedRequest {
@@ -34,8 +34,8 @@ const pollIntervalMs = 100;
 const startAttempts = 3;
 const keptOutputChars = 4_000;
 const allowEverything = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 });
 
 /**
@@ -46,16 +46,16 @@ export class MotoServer {
   #child: ChildProcess | undefined;
   #url: string | undefined;
   #tempDir: string | undefined;
-  #output = "";
+  #output = '';
 
   /** `http://127.0.0.1:PORT`: the value for AWS_ENDPOINT_URL. */
   get url(): string {
-    if (this.#url === undefined) throw new Error("moto is not running: call start() (or useMoto()) first");
+    if (this.#url === undefined) throw new Error('moto is not running: call start() (or useMoto()) first');
     return this.#url;
   }
 
   async start(): Promise<void> {
-    this.#tempDir = mkdtempSync(join(tmpdir(), "aws-mfa-moto-"));
+    this.#tempDir = mkdtempSync(join(tmpdir(), 'aws-mfa-moto-'));
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#startOnFreePort();
@@ -75,27 +75,27 @@ export class MotoServer {
 
   /** A clean slate: no IAM/STS state, key checking off, an empty recording. */
   async reset(): Promise<void> {
-    await this.#post("/moto-api/reset");
+    await this.#post('/moto-api/reset');
     await this.disableAuth();
     await this.clearRecording();
   }
 
   /** Makes moto check access keys (and IAM policies) from the (afterCalls+1)-th AWS call on. */
   async enableAuth(afterCalls: number): Promise<void> {
-    await this.#post("/moto-api/reset-auth", String(afterCalls));
+    await this.#post('/moto-api/reset-auth', String(afterCalls));
   }
 
   async disableAuth(): Promise<void> {
-    await this.#post("/moto-api/reset-auth", "inf");
+    await this.#post('/moto-api/reset-auth', 'inf');
   }
 
   async clearRecording(): Promise<void> {
-    await this.#post("/moto-api/recorder/reset-recording");
+    await this.#post('/moto-api/recorder/reset-recording');
   }
 
   /** The AWS requests received since the last clearRecording() or reset(), oldest first. */
   async recordedRequests(): Promise<RecordedRequest[]> {
-    const response = await this.#fetch("/moto-api/recorder/download-recording", { method: "GET" });
+    const response = await this.#fetch('/moto-api/recorder/download-recording', { method: 'GET' });
     return parseRecording(await response.text());
   }
 
@@ -109,12 +109,13 @@ export class MotoServer {
    * really signed: call it before enableAuth().
    */
   async iam(action: string, params: Record<string, string> = {}): Promise<string> {
-    const body = new URLSearchParams({ Action: action, Version: "2010-05-08", ...params });
-    const response = await this.#fetch("/", {
-      method: "POST",
+    const body = new URLSearchParams({ Action: action, Version: '2010-05-08', ...params });
+    const response = await this.#fetch('/', {
+      method: 'POST',
       headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Authorization: "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
       },
       body,
     });
@@ -123,28 +124,28 @@ export class MotoServer {
 
   /** An IAM user allowed to do everything (so its key also works after enableAuth()), with an access key. */
   async createUserWithKey(userName: string): Promise<IamUserWithKey> {
-    const user = await this.iam("CreateUser", { UserName: userName });
-    await this.iam("PutUserPolicy", { UserName: userName, PolicyName: "allow-all", PolicyDocument: allowEverything });
-    const key = await this.iam("CreateAccessKey", { UserName: userName });
+    const user = await this.iam('CreateUser', { UserName: userName });
+    await this.iam('PutUserPolicy', { UserName: userName, PolicyName: 'allow-all', PolicyDocument: allowEverything });
+    const key = await this.iam('CreateAccessKey', { UserName: userName });
     return {
       userName,
-      arn: xmlValue(user, "Arn"),
-      accessKeyId: xmlValue(key, "AccessKeyId"),
-      secretAccessKey: xmlValue(key, "SecretAccessKey"),
+      arn: xmlValue(user, 'Arn'),
+      accessKeyId: xmlValue(key, 'AccessKeyId'),
+      secretAccessKey: xmlValue(key, 'SecretAccessKey'),
     };
   }
 
   async #startOnFreePort(): Promise<void> {
     const port = await freePort();
-    const child = spawn(pythonPath(), ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+    const child = spawn(pythonPath(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
       env: this.#serverEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    this.#output = "";
+    this.#output = '';
     const keepOutput = (chunk: string) => (this.#output = (this.#output + chunk).slice(-keptOutputChars));
-    child.stdout.setEncoding("utf8").on("data", keepOutput);
-    child.stderr.setEncoding("utf8").on("data", keepOutput);
+    child.stdout.setEncoding('utf8').on('data', keepOutput);
+    child.stderr.setEncoding('utf8').on('data', keepOutput);
     this.#child = child;
     this.#url = `http://127.0.0.1:${port}`;
     try {
@@ -162,11 +163,11 @@ export class MotoServer {
   }
 
   #serverEnv(): NodeJS.ProcessEnv {
-    if (this.#tempDir === undefined) throw new Error("moto has no temporary folder");
+    if (this.#tempDir === undefined) throw new Error('moto has no temporary folder');
     return {
       ...withoutAwsSettings(process.env),
-      MOTO_ENABLE_RECORDING: "true",
-      MOTO_RECORDER_FILEPATH: join(this.#tempDir, "recording.jsonl"),
+      MOTO_ENABLE_RECORDING: 'true',
+      MOTO_RECORDER_FILEPATH: join(this.#tempDir, 'recording.jsonl'),
     };
   }
 
@@ -192,8 +193,8 @@ export class MotoServer {
     }
   }
 
-  async #post(path: string, text = ""): Promise<void> {
-    await this.#fetch(path, { method: "POST", headers: { "Content-Type": "text/plain" }, body: text });
+  async #post(path: string, text = ''): Promise<void> {
+    await this.#fetch(path, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: text });
   }
 
   async #fetch(path: string, init: RequestInit): Promise<Response> {
@@ -224,10 +225,10 @@ export function xmlValue(xml: string, tag: string): string {
  */
 function parseRecording(text: string): RecordedRequest[] {
   return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
+    .split('\n')
+    .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as RawRecord)
-    .filter((record) => !new URL(record.url).pathname.startsWith("/moto-api/"))
+    .filter((record) => !new URL(record.url).pathname.startsWith('/moto-api/'))
     .map(toRecordedRequest);
 }
 
@@ -240,25 +241,25 @@ interface RawRecord {
 }
 
 function toRecordedRequest(record: RawRecord): RecordedRequest {
-  const rawBody = record.body ?? "";
-  const body = new URLSearchParams(record.body_encoded ? Buffer.from(rawBody, "base64").toString("utf8") : rawBody);
-  const [accessKeyId = "", , , service = ""] = credentialScope(record.headers);
-  return { action: body.get("Action") ?? "", service, accessKeyId, body };
+  const rawBody = record.body ?? '';
+  const body = new URLSearchParams(record.body_encoded ? Buffer.from(rawBody, 'base64').toString('utf8') : rawBody);
+  const [accessKeyId = '', , , service = ''] = credentialScope(record.headers);
+  return { action: body.get('Action') ?? '', service, accessKeyId, body };
 }
 
 /** `Credential=AKID/DATE/REGION/SERVICE/aws4_request` of the Authorization header, split on `/`. */
 function credentialScope(headers: Record<string, string>): string[] {
-  const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === "authorization")?.[1] ?? "";
-  return /Credential=([^,\s]+)/.exec(authorization)?.[1]?.split("/") ?? [];
+  const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1] ?? '';
+  return /Credential=([^,\s]+)/.exec(authorization)?.[1]?.split('/') ?? [];
 }
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
       server.close(() => resolvePort(port));
     });
   });
@@ -266,9 +267,9 @@ function freePort(): Promise<number> {
 
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
-  killGroup(child.pid, "SIGTERM");
-  const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), stopTimeoutMs);
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  killGroup(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), stopTimeoutMs);
   await exited;
   clearTimeout(timer);
 }

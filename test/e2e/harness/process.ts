@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn } from 'node:child_process';
 
 export interface RunOptions {
   env: NodeJS.ProcessEnv;
@@ -29,23 +29,23 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       cwd: options.cwd,
       env: options.env,
       detached: true,
-      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     // A child that exits without reading its stdin is the test's business, not an EPIPE crash.
-    child.stdin?.on("error", () => undefined).end(options.stdin);
+    child.stdin?.on('error', () => undefined).end(options.stdin);
     const timer = setTimeout(() => {
       killGroup(child.pid);
-      reject(new Error(`${command} ${args.join(" ")} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(new Error(`${command} ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, timeoutMs);
-    child.on("error", (error) => {
+    child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
-    child.on("close", (code, signal) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
@@ -53,7 +53,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
 }
 
 /** Kills a process started with `detached: true` together with everything it started. */
-export function killGroup(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL"): void {
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, signal);

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { runProcess } from "./process.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runProcess } from './process.js';
 
 export interface PtyOptions {
   env: NodeJS.ProcessEnv;
@@ -25,13 +25,13 @@ export interface PtyResult {
 const defaultWaitMs = 10_000;
 const defaultExitTimeoutMs = 30_000;
 const pollIntervalMs = 50;
-const session = "pty";
+const session = 'pty';
 const tmuxConfig = [
   // Keep the pane after the command exits, so its status and last output can be read.
-  "set -g remain-on-exit on",
+  'set -g remain-on-exit on',
   'set -g remain-on-exit-format ""',
-  "set -g history-limit 50000",
-].join("\n");
+  'set -g history-limit 50000',
+].join('\n');
 
 /**
  * Runs argv on a real pseudo-terminal (a pane of a private tmux server), lets `interact`
@@ -63,12 +63,26 @@ export class Terminal {
   }
 
   static async start(argv: readonly string[], options: PtyOptions): Promise<Terminal> {
-    const dir = mkdtempSync(join(tmpdir(), "aws-mfa-pty-"));
-    writeFileSync(join(dir, "tmux.conf"), `${tmuxConfig}\n`);
+    const dir = mkdtempSync(join(tmpdir(), 'aws-mfa-pty-'));
+    writeFileSync(join(dir, 'tmux.conf'), `${tmuxConfig}\n`);
     const terminal = new Terminal(dir, options);
-    const stdoutToFile = ["/bin/sh", "-c", 'out=$1; shift; exec "$@" >"$out"', "sh", terminal.#stdoutPath];
+    const stdoutToFile = ['/bin/sh', '-c', 'out=$1; shift; exec "$@" >"$out"', 'sh', terminal.#stdoutPath];
     try {
-      await terminal.#tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "50", "-c", options.cwd, "--", ...stdoutToFile, ...argv]);
+      await terminal.#tmux([
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        '200',
+        '-y',
+        '50',
+        '-c',
+        options.cwd,
+        '--',
+        ...stdoutToFile,
+        ...argv,
+      ]);
     } catch (error) {
       await terminal.close();
       throw error;
@@ -78,8 +92,8 @@ export class Terminal {
 
   /** Everything the terminal has shown so far, scrollback included. */
   async screen(): Promise<string> {
-    const captured = await this.#tmux(["capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", session]);
-    return captured.replace(/\n+$/, "\n");
+    const captured = await this.#tmux(['capture-pane', '-p', '-J', '-S', '-', '-E', '-', '-t', session]);
+    return captured.replace(/\n+$/, '\n');
   }
 
   /** Waits until the terminal shows text (a prompt, say); fails with the screen after timeoutMs. */
@@ -89,9 +103,9 @@ export class Terminal {
       // Checked before the capture: once the command has exited, the screen is final.
       const exited = (await this.#exitStatus()) !== undefined;
       const screen = await this.screen();
-      if (typeof text === "string" ? screen.includes(text) : text.test(screen)) return;
+      if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return;
       if (exited || Date.now() >= deadline) {
-        const why = exited ? "before the command exited" : `within ${timeoutMs} ms`;
+        const why = exited ? 'before the command exited' : `within ${timeoutMs} ms`;
         throw new Error(`the terminal did not show ${String(text)} ${why}; it shows:\n${screen}`);
       }
       await sleep(pollIntervalMs);
@@ -100,51 +114,51 @@ export class Terminal {
 
   /** Types text as is: `"123456\r"` types a code and presses Enter. */
   async type(text: string): Promise<void> {
-    await this.#tmux(["send-keys", "-t", session, "-l", "--", text]);
+    await this.#tmux(['send-keys', '-t', session, '-l', '--', text]);
   }
 
   /** Presses a key by its tmux name: `"Enter"`, `"C-c"`, `"C-d"`. */
   async press(key: string): Promise<void> {
-    await this.#tmux(["send-keys", "-t", session, key]);
+    await this.#tmux(['send-keys', '-t', session, key]);
   }
 
   async waitForExit(timeoutMs: number): Promise<PtyResult> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const status = await this.#exitStatus();
-      if (status) return { ...status, transcript: await this.screen(), stdout: readFileSync(this.#stdoutPath, "utf8") };
+      if (status) return { ...status, transcript: await this.screen(), stdout: readFileSync(this.#stdoutPath, 'utf8') };
       await sleep(pollIntervalMs);
     }
     throw new Error(`the command did not exit within ${timeoutMs} ms; the terminal shows:\n${await this.screen()}`);
   }
 
   async close(): Promise<void> {
-    await this.#tmux(["kill-server"]).catch(() => undefined);
+    await this.#tmux(['kill-server']).catch(() => undefined);
     rmSync(this.#dir, { recursive: true, force: true });
   }
 
   get #stdoutPath(): string {
-    return join(this.#dir, "stdout");
+    return join(this.#dir, 'stdout');
   }
 
   /** The exit status once the command has exited (its pane is dead), else undefined. */
   async #exitStatus(): Promise<{ code: number | null; signal: number | null } | undefined> {
-    const format = "#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pid}";
-    const [dead, code, signal, serverPid] = (await this.#tmux(["display-message", "-p", "-t", session, format])).trimEnd().split(" ");
-    if (dead !== "1") return undefined;
+    const format = '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pid}';
+    const [dead, code, signal, serverPid] = (await this.#tmux(['display-message', '-p', '-t', session, format])).trimEnd().split(' ');
+    if (dead !== '1') return undefined;
     if (!code && !signal) {
       // Debian's tmux (built with libutempter) can miss the SIGCHLD of a command that exits
       // at once, leaving a zombie and no status: signal its server to reap it.
-      process.kill(Number(serverPid), "SIGCHLD");
+      process.kill(Number(serverPid), 'SIGCHLD');
       return undefined;
     }
     return { code: code ? Number(code) : null, signal: signal ? Number(signal) : null };
   }
 
   async #tmux(args: readonly string[]): Promise<string> {
-    const fullArgs = ["-u", "-S", join(this.#dir, "tmux.sock"), "-f", join(this.#dir, "tmux.conf"), ...args];
-    const result = await runProcess("tmux", fullArgs, { env: this.#options.env, cwd: this.#options.cwd, timeoutMs: defaultWaitMs });
-    if (result.code !== 0) throw new Error(`tmux ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
+    const fullArgs = ['-u', '-S', join(this.#dir, 'tmux.sock'), '-f', join(this.#dir, 'tmux.conf'), ...args];
+    const result = await runProcess('tmux', fullArgs, { env: this.#options.env, cwd: this.#options.cwd, timeoutMs: defaultWaitMs });
+    if (result.code !== 0) throw new Error(`tmux ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
     return result.stdout;
   }
 }

@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { execFileSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 let cached: string | undefined;
 
@@ -19,19 +19,19 @@ export function pythonBinDir(): string {
 }
 
 function findPython(): string {
-  const pyenvRoot = process.env.PYENV_ROOT ?? join(homedir(), ".pyenv");
-  const candidates = ["python3", join(pyenvRoot, "shims", "python3")];
+  const pyenvRoot = process.env.PYENV_ROOT ?? join(homedir(), '.pyenv');
+  const candidates = ['python3', join(pyenvRoot, 'shims', 'python3')];
   for (const candidate of candidates) {
     const executable = executableWithPeers(candidate);
     if (executable !== undefined) return executable;
   }
-  throw new Error(`no Python with moto, awscli and boto3 found (tried ${candidates.join(", ")})`);
+  throw new Error(`no Python with moto, awscli and boto3 found (tried ${candidates.join(', ')})`);
 }
 
 function executableWithPeers(candidate: string): string | undefined {
   try {
-    const script = "import sys, moto, awscli, boto3; print(sys.executable)";
-    return execFileSync(candidate, ["-c", script], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const script = 'import sys, moto, awscli, boto3; print(sys.executable)';
+    return execFileSync(candidate, ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return undefined;
   }

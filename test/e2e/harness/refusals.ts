@@ -1,5 +1,5 @@
-import type { ExpectStatic } from "vitest";
-import type { RunResult } from "./process.js";
+import type { ExpectStatic } from 'vitest';
+import type { RunResult } from './process.js';
 
 /** What a refused run must show: its exit status and the key words of its one stderr line. */
 export interface Refusal {
@@ -19,12 +19,12 @@ export function expectRefusal(expect: ExpectStatic, result: RunResult, refusal: 
   const context = `stdout: ${JSON.stringify(result.stdout)}\nstderr: ${JSON.stringify(result.stderr)}`;
   expect(result.signal, context).toBeNull();
   expect(result.code, context).toBe(refusal.exit);
-  expect(result.stdout, context).toBe("");
+  expect(result.stdout, context).toBe('');
   expect(result.stderr, context).toMatch(/^aws-mfa: [^\n]+: [^\n]+\n$/);
   expect(result.stderr, context).not.toMatch(STACK_TRACE);
   const line = result.stderr.trimEnd();
   for (const word of refusal.words) {
-    if (typeof word === "string") expect(line).toContain(word);
+    if (typeof word === 'string') expect(line).toContain(word);
     else expect(line).toMatch(word);
   }
   return line;
@@ -34,28 +34,24 @@ export function expectRefusal(expect: ExpectStatic, result: RunResult, refusal: 
 export function expectNoSecrets(expect: ExpectStatic, text: string, secrets: readonly string[]): void {
   expect(text).not.toMatch(/\b(?:AKIA|ASIA)[A-Z0-9]{12,}/);
   for (const secret of secrets) {
-    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(text).not.toMatch(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`));
   }
 }
 
 /** The session cache's folders that taking its lock creates; they stay behind, empty. */
-const LOCK_FOLDERS = new Set([".cache", ".cache/aws-mfa", ".cache/aws-mfa/locks"]);
+const LOCK_FOLDERS = new Set(['.cache', '.cache/aws-mfa', '.cache/aws-mfa/locks']);
 
 /**
  * Asserts that a run changed nothing under HOME except, possibly, the empty lock folders of the
  * session cache (a run takes the profile's lock before it prompts or calls STS): no file was
  * written, none changed, none removed.
  */
-export function expectOnlyLockFoldersAdded(
-  expect: ExpectStatic,
-  before: Record<string, string>,
-  after: Record<string, string>,
-): void {
+export function expectOnlyLockFoldersAdded(expect: ExpectStatic, before: Record<string, string>, after: Record<string, string>): void {
   const unchanged = Object.fromEntries(Object.entries(after).filter(([path]) => path in before));
   expect(unchanged).toEqual(before);
   const added = Object.entries(after).filter(([path]) => !(path in before));
   for (const [path, entry] of added) {
-    expect(LOCK_FOLDERS.has(path) && entry.startsWith("folder "), `${path} (${entry}) was created`).toBe(true);
+    expect(LOCK_FOLDERS.has(path) && entry.startsWith('folder '), `${path} (${entry}) was created`).toBe(true);
   }
 }

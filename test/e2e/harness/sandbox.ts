@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, isAbsolute, join } from "node:path";
-import { afterEach, beforeEach } from "vitest";
-import { withoutAwsSettings } from "./environment.js";
-import { snapshotTree } from "./files.js";
-import type { MotoServer } from "./moto.js";
-import { cliPath } from "./paths.js";
-import { type RunResult, runProcess } from "./process.js";
-import { type PtyResult, runInPty, type Terminal } from "./pty.js";
-import { pythonBinDir, pythonPath } from "./python.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { withoutAwsSettings } from './environment.js';
+import { snapshotTree } from './files.js';
+import type { MotoServer } from './moto.js';
+import { cliPath } from './paths.js';
+import { type RunResult, runProcess } from './process.js';
+import { type PtyResult, runInPty, type Terminal } from './pty.js';
+import { pythonBinDir, pythonPath } from './python.js';
 
 export interface SandboxOptions {
   /** AWS_ENDPOINT_URL for every spawned process: the moto server's url. */
@@ -40,10 +40,10 @@ export class Sandbox {
 
   constructor(options: SandboxOptions = {}) {
     this.#options = options;
-    this.home = mkdtempSync(join(tmpdir(), "aws-mfa-home-"));
-    this.credentialsPath = join(this.home, ".aws", "credentials");
-    this.configPath = join(this.home, ".aws", "config");
-    this.cacheHome = join(this.home, ".cache");
+    this.home = mkdtempSync(join(tmpdir(), 'aws-mfa-home-'));
+    this.credentialsPath = join(this.home, '.aws', 'credentials');
+    this.configPath = join(this.home, '.aws', 'config');
+    this.cacheHome = join(this.home, '.cache');
   }
 
   writeCredentials(text: string): void {
@@ -72,11 +72,11 @@ export class Sandbox {
       ...withoutAwsSettings(process.env),
       HOME: this.home,
       XDG_CACHE_HOME: this.cacheHome,
-      XDG_CONFIG_HOME: join(this.home, ".config"),
-      XDG_DATA_HOME: join(this.home, ".local", "share"),
+      XDG_CONFIG_HOME: join(this.home, '.config'),
+      XDG_DATA_HOME: join(this.home, '.local', 'share'),
       PATH: [dirname(cliPath), pythonBinDir(), process.env.PATH].join(delimiter),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_EC2_METADATA_DISABLED: 'true',
       ...this.#awsSettings(),
       ...overrides,
     };
@@ -90,12 +90,12 @@ export class Sandbox {
 
   /** Runs the real AWS CLI v1 (`python -m awscli`) with no terminal. */
   runAws(args: readonly string[], options: CommandOptions = {}): Promise<RunResult> {
-    return this.#run(pythonPath(), ["-m", "awscli", ...args], options);
+    return this.#run(pythonPath(), ['-m', 'awscli', ...args], options);
   }
 
   /** Runs Python code (boto3, configparser) with no terminal. */
   runPython(code: string, options: CommandOptions = {}): Promise<RunResult> {
-    return this.#run(pythonPath(), ["-c", code], options);
+    return this.#run(pythonPath(), ['-c', code], options);
   }
 
   /** Runs argv on a real terminal in the sandbox: see runInPty(). */
@@ -132,7 +132,7 @@ export class Sandbox {
 }
 
 /** A fresh Sandbox for each test, pointed at moto (call inside a describe or at file level). */
-export function useSandbox(moto: MotoServer, options: Omit<SandboxOptions, "endpointUrl"> = {}): () => Sandbox {
+export function useSandbox(moto: MotoServer, options: Omit<SandboxOptions, 'endpointUrl'> = {}): () => Sandbox {
   let current: Sandbox | undefined;
   beforeEach(() => {
     current = new Sandbox({ ...options, endpointUrl: moto.url });
@@ -142,7 +142,7 @@ export function useSandbox(moto: MotoServer, options: Omit<SandboxOptions, "endp
     current = undefined;
   });
   return () => {
-    if (current === undefined) throw new Error("no sandbox outside a test: useSandbox() creates one per test");
+    if (current === undefined) throw new Error('no sandbox outside a test: useSandbox() creates one per test');
     return current;
   };
 }

@@ -1,18 +1,18 @@
-import { expect } from "vitest";
-import type { MotoServer, RecordedRequest } from "./moto.js";
-import { repoRoot } from "./paths.js";
-import { type RunResult, runProcess } from "./process.js";
-import type { EnvOverrides, Sandbox } from "./sandbox.js";
+import { expect } from 'vitest';
+import type { MotoServer, RecordedRequest } from './moto.js';
+import { repoRoot } from './paths.js';
+import { type RunResult, runProcess } from './process.js';
+import type { EnvOverrides, Sandbox } from './sandbox.js';
 
 /** Long-term keys that the tests put into `[NAME-long-term]`: never the session's. */
-export const longTermKeys = { accessKeyId: "AKIALONGTERMTEST0001", secretAccessKey: "long-term-secret/For+Tests" } as const;
-export const mfaSerial = "arn:aws:iam::123456789012:mfa/alice";
+export const longTermKeys = { accessKeyId: 'AKIALONGTERMTEST0001', secretAccessKey: 'long-term-secret/For+Tests' } as const;
+export const mfaSerial = 'arn:aws:iam::123456789012:mfa/alice';
 /** moto returns these fixed session credentials from every GetSessionToken. */
 export const motoSession = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY',
 } as const;
-export const motoAccount = "123456789012";
+export const motoAccount = '123456789012';
 export const eightHours = 8 * 60 * 60;
 
 /** `[NAME-long-term]` with the test's long-term keys, plus extra lines. */
@@ -22,8 +22,8 @@ export function longTermSection(profile: string, ...extraLines: string[]): strin
     `aws_access_key_id = ${longTermKeys.accessKeyId}`,
     `aws_secret_access_key = ${longTermKeys.secretAccessKey}`,
     ...extraLines,
-    "",
-  ].join("\n");
+    '',
+  ].join('\n');
 }
 
 /**
@@ -35,7 +35,7 @@ export function iniSections(text: string): Map<string, Map<string, string>> {
   let current: Map<string, string> | undefined;
   for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.trim();
-    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const header = /^\[(.+)\]$/.exec(line);
     if (header?.[1] !== undefined) {
       if (sections.has(header[1])) throw new Error(`duplicate section [${header[1]}]`);
@@ -43,7 +43,7 @@ export function iniSections(text: string): Map<string, Map<string, string>> {
       sections.set(header[1], current);
       continue;
     }
-    const equals = line.indexOf("=");
+    const equals = line.indexOf('=');
     if (current === undefined || equals < 0) throw new Error(`unexpected line: ${rawLine}`);
     current.set(line.slice(0, equals).trim(), line.slice(equals + 1).trim());
   }
@@ -75,14 +75,14 @@ const slackMs = 5_000;
 /** An ISO 8601 UTC expiration that equals moto's `now + durationSeconds` for a call made within `window`. */
 export function expectExpiration(text: string | undefined, durationSeconds: number, window: RunWindow): void {
   expect(text).toMatch(isoUtcSeconds);
-  const at = Date.parse(text ?? "");
+  const at = Date.parse(text ?? '');
   expect(at).toBeGreaterThanOrEqual(window.startMs + durationSeconds * 1000 - slackMs);
   expect(at).toBeLessThanOrEqual(window.endMs + durationSeconds * 1000 + slackMs);
 }
 
 /** The GetSessionToken requests moto received since its recording was last cleared. */
 export async function sessionTokenCalls(moto: MotoServer): Promise<RecordedRequest[]> {
-  return (await moto.recordedRequests()).filter((request) => request.action === "GetSessionToken");
+  return (await moto.recordedRequests()).filter((request) => request.action === 'GetSessionToken');
 }
 
 /** A result's output, for failure messages. */
@@ -95,7 +95,7 @@ export function describeRun(result: RunResult): string {
  * repository so that `import "@aws-sdk/credential-providers"` resolves: the SDK as an app runs it.
  */
 export function runNode(box: Sandbox, code: string, env: EnvOverrides = {}): Promise<RunResult> {
-  return runProcess(process.execPath, ["--input-type=module", "-e", code], { env: box.env(env), cwd: repoRoot });
+  return runProcess(process.execPath, ['--input-type=module', '-e', code], { env: box.env(env), cwd: repoRoot });
 }
 
 /**
@@ -103,5 +103,5 @@ export function runNode(box: Sandbox, code: string, env: EnvOverrides = {}): Pro
  * lock is taken): files anywhere, and every folder outside the cache, still count.
  */
 export function withoutCacheFolders(snapshot: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(snapshot).filter(([path, entry]) => !(path.startsWith(".cache") && entry.startsWith("folder"))));
+  return Object.fromEntries(Object.entries(snapshot).filter(([path, entry]) => !(path.startsWith('.cache') && entry.startsWith('folder'))));
 }

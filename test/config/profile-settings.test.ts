@@ -1,0 +1,120 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadProfileSettings, selectProfileName } from '../../src/config/profile-settings.js';
+
+let home: string;
+
+beforeEach(async () => {
+  home = await fs.mkdtemp(path.join(os.tmpdir(), 'aws-mfa-settings-'));
+  await fs.mkdir(path.join(home, '.aws'));
+});
+afterEach(async () => {
+  await fs.rm(home, { recursive: true, force: true });
+});
+
+async function load(files: { credentials?: string; config?: string }, env: Record<string, string> = {}, profile = 'prod', flags = {}) {
+  if (files.credentials !== undefined) await fs.writeFile(path.join(home, '.aws', 'credentials'), files.credentials);
+  if (files.config !== undefined) await fs.writeFile(path.join(home, '.aws', 'config'), files.config);
+  return loadProfileSettings(profile, flags, { HOME: home, ...env });
+}
+
+const KEYS = '[prod-long-term]\naws_access_key_id = AKIAEXAMPLE000000001\naws_secret_access_key = s\n';
+
+describe('selectProfileName', () => {
+  it('takes the flag, then AWS_PROFILE, then default', () => {
+    expect(selectProfileName('a', { AWS_PROFILE: 'b' })).toBe('a');
+    expect(selectProfileName(undefined, { AWS_PROFILE: 'b' })).toBe('b');
+    expect(selectProfileName(undefined, { AWS_PROFILE: '' })).toBe('default');
+    expect(selectProfileName(undefined, {})).toBe('default');
+  });
+});
+
+describe('loadProfileSettings', () => {
+  it('reads keys from [NAME-long-term] and the serial from mfa_serial', async () => {
+    const settings = await load({ credentials: KEYS, config: '[profile prod]\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n' });
+    expect(settings.fileKeys).toEqual({ accessKeyId: 'AKIAEXAMPLE000000001', secretAccessKey: 's' });
+    expect(settings.mfaSerial).toBe('arn:aws:iam::123456789012:mfa/a');
+    expect(settings.durationSeconds).toBe(8 * 3600);
+    expect(settings.refreshMarginSeconds).toBe(15 * 60);
+  });
+
+  it('honours aws_mfa_long_term_suffix', async () => {
+    const settings = await load({
+      credentials: '[prod.keys]\naws_access_key_id = AKIAEXAMPLE000000002\naws_secret_access_key = s\n',
+      config: '[profile prod]\naws_mfa_long_term_suffix = .keys\n',
+    });
+    expect(settings.longTermSectionName).toBe('prod.keys');
+    expect(settings.fileKeys?.accessKeyId).toBe('AKIAEXAMPLE000000002');
+  });
+
+  it('takes the serial from --mfa-serial, then mfa_serial, then aws_mfa_device', async () => {
+    const credentials = `${KEYS}aws_mfa_device = GAHT12345678\n`;
+    expect((await load({ credentials, config: '' })).mfaSerial).toBe('GAHT12345678');
+    const config = '[profile prod]\nmfa_serial = arn:aws-us-gov:iam::123456789012:mfa/b\n';
+    expect((await load({ credentials, config })).mfaSerial).toBe('arn:aws-us-gov:iam::123456789012:mfa/b');
+    expect((await load({ credentials, config }, {}, 'prod', { mfaSerial: 'arn:aws-cn:iam::123456789012:mfa/c' })).mfaSerial).toBe(
+      'arn:aws-cn:iam::123456789012:mfa/c',
+    );
+  });
+
+  it('reads [default] for the default profile, and [profile default] when present', async () => {
+    const credentials = '[default-long-term]\naws_access_key_id = AKIAEXAMPLE000000003\naws_secret_access_key = s\n';
+    expect((await load({ credentials, config: '[default]\nregion = eu-west-1\n' }, {}, 'default')).region).toBe('eu-west-1');
+    const both = '[default]\nregion = eu-west-1\n[profile default]\nregion = eu-north-1\n';
+    expect((await load({ credentials, config: both }, {}, 'default')).configSectionName).toBe('profile default');
+  });
+
+  it('resolves the region as the AWS tools do', async () => {
+    const config = '[profile prod]\nregion = eu-west-1\n';
+    expect((await load({ credentials: KEYS, config })).region).toBe('eu-west-1');
+    expect((await load({ credentials: KEYS, config }, { AWS_DEFAULT_REGION: 'us-west-2' })).region).toBe('us-west-2');
+    expect((await load({ credentials: KEYS, config }, { AWS_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'us-west-2' })).region).toBe(
+      'ap-south-1',
+    );
+  });
+
+  it('resolves the STS endpoint: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url, unless ignored', async () => {
+    const config = '[profile prod]\nendpoint_url = http://config.example\n';
+    expect((await load({ credentials: KEYS, config })).sts.endpoint).toBe('http://config.example');
+    expect((await load({ credentials: KEYS, config }, { AWS_ENDPOINT_URL: 'http://global.example' })).sts.endpoint).toBe(
+      'http://global.example',
+    );
+    const both = { AWS_ENDPOINT_URL: 'http://global.example', AWS_ENDPOINT_URL_STS: 'http://sts.example' };
+    expect((await load({ credentials: KEYS, config }, both)).sts.endpoint).toBe('http://sts.example');
+    expect(
+      (await load({ credentials: KEYS, config }, { ...both, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).sts.endpoint,
+    ).toBeUndefined();
+    const ignoring = `${config}ignore_configured_endpoint_urls = true\n`;
+    expect((await load({ credentials: KEYS, config: ignoring })).sts.endpoint).toBeUndefined();
+  });
+
+  it('takes the CA bundle from AWS_CA_BUNDLE, then ca_bundle', async () => {
+    const config = '[profile prod]\nca_bundle = /etc/config.pem\n';
+    expect((await load({ credentials: KEYS, config })).sts.caBundle).toBe('/etc/config.pem');
+    expect((await load({ credentials: KEYS, config }, { AWS_CA_BUNDLE: '/etc/env.pem' })).sts.caBundle).toBe('/etc/env.pem');
+  });
+
+  it('reads the duration and the refresh margin from the config profile', async () => {
+    const config = '[profile prod]\naws_mfa_duration = 1h30m\naws_mfa_refresh_margin = 20m\n';
+    const settings = await load({ credentials: KEYS, config });
+    expect(settings.durationSeconds).toBe(5400);
+    expect(settings.refreshMarginSeconds).toBe(1200);
+    expect((await load({ credentials: KEYS, config }, {}, 'prod', { duration: '2h' })).durationSeconds).toBe(7200);
+  });
+
+  it('honours AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE', async () => {
+    await fs.writeFile(path.join(home, 'creds'), KEYS);
+    await fs.writeFile(path.join(home, 'conf'), '[profile prod]\nregion = eu-west-3\n');
+    const settings = await load({}, { AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'creds'), AWS_CONFIG_FILE: '~/conf' });
+    expect(settings.credentialsFile.path).toBe(path.join(home, 'creds'));
+    expect(settings.region).toBe('eu-west-3');
+  });
+
+  it('refuses a profile found nowhere', async () => {
+    await expect(load({ credentials: KEYS, config: '' }, {}, 'nope')).rejects.toThrow(
+      `unknown profile 'nope': no [nope-long-term] in ${path.join(home, '.aws', 'credentials')} and no [profile nope] in ${path.join(home, '.aws', 'config')}`,
+    );
+  });
+});
