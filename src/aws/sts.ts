@@ -4,17 +4,13 @@ import { AwsMfaError } from '../cli/errors.js';
 import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 import { translateAwsError } from './aws-error.js';
 import { EnvHttpHandler } from './http-handler.js';
+import type { ServiceTarget } from './service-target.js';
 
 export type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export interface StsTarget {
-  region: string | undefined;
-  endpoint: string | undefined;
-  /** A PEM file path (AWS_CA_BUNDLE or ca_bundle). */
-  caBundle: string | undefined;
-}
+export type StsTarget = ServiceTarget;
 
 export interface GetSessionTokenRequest {
   keys: LongTermKeys;

@@ -1,4 +1,4 @@
-import type { StsTarget } from '../aws/sts.js';
+import type { ServiceTarget } from '../aws/service-target.js';
 import { UsageError } from '../cli/errors.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import { type IniFile, readIniFile } from './aws-files.js';
@@ -34,7 +34,8 @@ export interface ProfileSettings {
   readonly durationSeconds: number;
   readonly refreshMarginSeconds: number;
   readonly region: string | undefined;
-  readonly sts: StsTarget;
+  readonly sts: ServiceTarget;
+  readonly iam: ServiceTarget;
   readonly credentialProcess: string | undefined;
 }
 
@@ -74,11 +75,8 @@ export async function loadProfileSettings(profile: string, flags: SettingsFlags,
     durationSeconds: resolveDuration(flags, config, configFile.path),
     refreshMarginSeconds: resolveRefreshMargin(config, configFile.path),
     region,
-    sts: {
-      region,
-      endpoint: resolveStsEndpoint(env, config),
-      caBundle: env.AWS_CA_BUNDLE || config.get('ca_bundle') || undefined,
-    },
+    sts: serviceTarget('STS', region, env, config),
+    iam: serviceTarget('IAM', region, env, config),
     credentialProcess: config.get('credential_process') || undefined,
   };
 }
@@ -130,12 +128,20 @@ function resolveRefreshMargin(config: Map<string, string>, configPath: string): 
   });
 }
 
-/** The precedence of the AWS CLI and SDKs for service-specific endpoints. */
-function resolveStsEndpoint(env: Env, config: Map<string, string>): string | undefined {
+function serviceTarget(serviceId: 'STS' | 'IAM', region: string | undefined, env: Env, config: Map<string, string>): ServiceTarget {
+  return {
+    region,
+    endpoint: resolveServiceEndpoint(serviceId, env, config),
+    caBundle: env.AWS_CA_BUNDLE || config.get('ca_bundle') || undefined,
+  };
+}
+
+/** The precedence of the AWS CLI and SDKs for service-specific endpoints (AWS_ENDPOINT_URL_<SERVICE> first). */
+function resolveServiceEndpoint(serviceId: string, env: Env, config: Map<string, string>): string | undefined {
   if (isTrue(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || isTrue(config.get('ignore_configured_endpoint_urls'))) {
     return undefined;
   }
-  return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || config.get('endpoint_url') || undefined;
+  return env[`AWS_ENDPOINT_URL_${serviceId}`] || env.AWS_ENDPOINT_URL || config.get('endpoint_url') || undefined;
 }
 
 function isTrue(value: string | undefined): boolean {

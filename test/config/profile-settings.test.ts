@@ -118,3 +118,13 @@ describe('loadProfileSettings', () => {
     );
   });
 });
+
+describe('the IAM target', () => {
+  it('takes AWS_ENDPOINT_URL_IAM before AWS_ENDPOINT_URL, and not the STS one', async () => {
+    const env = { AWS_ENDPOINT_URL: 'http://global.example', AWS_ENDPOINT_URL_STS: 'http://sts.example' };
+    expect((await load({ credentials: KEYS, config: '' }, env)).iam.endpoint).toBe('http://global.example');
+    expect((await load({ credentials: KEYS, config: '' }, { ...env, AWS_ENDPOINT_URL_IAM: 'http://iam.example' })).iam.endpoint).toBe(
+      'http://iam.example',
+    );
+  });
+});
