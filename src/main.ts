@@ -4,6 +4,7 @@ import tty from 'node:tty';
 import { type Invocation, parseInvocation } from './cli/arguments.js';
 import { AwsMfaError, ExitCode } from './cli/errors.js';
 import type { Io, Terminal } from './cli/io.js';
+import { sessionDependencies } from './session/dependencies.js';
 
 /** The only place that builds real dependencies, runs a command and turns errors into exit codes. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: Io): Promise<number> {
   const options = invocation.options;
+  const operand = invocation.operands[0] ?? '';
   switch (invocation.command) {
     case 'login':
       return (await import('./commands/login.js')).loginCommand(options, io);
@@ -32,10 +34,19 @@ async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: 
     case 'env':
       return (await import('./commands/env.js')).envCommand(options, io);
     case 'exec':
-      return (await import('./commands/exec.js')).execCommand(invocation.operands, options, {
-        io,
-        attachedToTerminal: Boolean(process.stdin.isTTY),
-      });
+      return (await import('./commands/exec.js')).execCommand(invocation.operands, options, io);
+    case 'add':
+      return (await import('./commands/add.js')).addCommand(operand, options, sessionDependencies(io));
+    case 'remove':
+      return (await import('./commands/remove.js')).removeCommand(operand, options, sessionDependencies(io));
+    case 'list':
+      return (await import('./commands/list.js')).listCommand(options, sessionDependencies(io));
+    case 'clear':
+      return (await import('./commands/clear.js')).clearCommand(invocation.operands[0], sessionDependencies(io));
+    case 'code':
+      return (await import('./commands/code.js')).codeCommand(operand, sessionDependencies(io));
+    case 'configure':
+      return (await import('./commands/configure.js')).configureCommand(operand, { io, programPath: process.argv[1] ?? 'aws-mfa' });
   }
 }
 
@@ -61,6 +72,12 @@ function createProcessIo(debugEnabled: boolean): Io {
     },
     debug: debugEnabled ? (text) => void process.stderr.write(`aws-mfa[debug]: ${text}\n`) : () => {},
     now: () => new Date(),
+    stdinIsTerminal: Boolean(process.stdin.isTTY),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
     openTerminal,
   };
 }

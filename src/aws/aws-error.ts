@@ -41,6 +41,8 @@ export interface AwsCallContext {
   serverDate?: Date | undefined;
   /** Values that must never appear in a message (key id, secret, MFA code). */
   secrets?: readonly string[];
+  /** Advice for an AccessDenied that fits the operation better than the general one. */
+  accessDeniedHint?: string | undefined;
 }
 
 interface Failure {
@@ -170,7 +172,7 @@ function accessDenied(message: string, context: AwsCallContext): Failure {
   return {
     kind: 'access-denied',
     why: message ? `access denied: ${message}` : 'access denied',
-    hint: 'an IAM policy or SCP denies this call to the user',
+    hint: context.accessDeniedHint ?? 'an IAM policy or SCP denies this call to the user',
   };
 }
 

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError } from './errors.js';
 
-export type CommandName = 'login' | 'credential-process' | 'env' | 'exec';
+export type CommandName = 'login' | 'credential-process' | 'env' | 'exec' | 'add' | 'remove' | 'list' | 'clear' | 'code' | 'configure';
 
 /** What argv asks for: a command with its options and operands, or an exit after help/version. */
 export type Invocation =
@@ -75,6 +75,42 @@ function buildProgram(version: string, record: (command: CommandName) => (...arg
     .description('run a command with the session in its environment: aws-mfa exec -- CMD ARGS')
     .argument('<command...>', 'the command and its arguments, after --')
     .action(record('exec'));
+
+  program
+    .command('add')
+    .description('store long-term keys (and an MFA serial, a TOTP seed) in the OS keychain')
+    .argument('<name>', 'profile name')
+    .option('--env', 'read the keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY')
+    .option('--import', 'move the keys of [NAME-long-term] (or [NAME]) from the credentials file')
+    .option('--mfa-serial <serial>', 'MFA device ARN or hardware serial to store with the keys')
+    .option('--totp', 'also store the TOTP seed: asked for on a terminal, else one line of stdin')
+    .action(record('add'));
+  program
+    .command('remove')
+    .description('delete a keychain item and its cached session')
+    .argument('<name>', 'profile name')
+    .option('--force', 'do not ask for confirmation')
+    .action(record('remove'));
+  program
+    .command('list')
+    .description('profiles from the keychain and the files, with their MFA device and session; no secret')
+    .option('--json', 'print JSON')
+    .action(record('list'));
+  program
+    .command('clear')
+    .description("drop cached sessions (all, or one profile's)")
+    .argument('[name]', 'profile name')
+    .action(record('clear'));
+  program
+    .command('code')
+    .description('print the current TOTP code from the stored seed (for the console sign-in)')
+    .argument('<name>', 'profile name')
+    .action(record('code'));
+  program
+    .command('configure')
+    .description('add credential_process = aws-mfa credential-process --profile NAME to the config file')
+    .argument('<name>', 'profile name')
+    .action(record('configure'));
   return program;
 }
 
@@ -83,7 +119,8 @@ function withSessionOptions(command: Command): Command {
     .option('--mfa-serial <serial>', 'MFA device ARN or hardware serial')
     .option('--code <code>', 'the current 6-digit MFA code')
     .option('--duration <duration>', 'session length, 15m..36h (e.g. 8h, 1h30m, 900)')
-    .option('--force', 'get a new session even when the cached one is still valid');
+    .option('--force', 'get a new session even when the cached one is still valid')
+    .option('--save', 'save an MFA device found with iam:ListMFADevices as mfa_serial in the config');
 }
 
 function applyOutput(command: Command, output: HelpOutput): void {

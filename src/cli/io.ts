@@ -17,6 +17,10 @@ export interface Io {
   /** Details for --debug; never given a secret. */
   debug(text: string): void;
   now(): Date;
+  /** stdin is a terminal: Ctrl-C reaches child processes directly, and secrets are asked for, not read. */
+  readonly stdinIsTerminal: boolean;
+  /** All of stdin, for secrets piped in (never on the command line). */
+  readStdin(): Promise<string>;
   /** The controlling terminal, for prompts; throws AwsMfaError when there is none. */
   openTerminal(): Terminal;
 }

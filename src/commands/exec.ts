@@ -12,28 +12,22 @@ const TERMINAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 const EXIT_COMMAND_NOT_FOUND = 127;
 const EXIT_COMMAND_NOT_EXECUTABLE = 126;
 
-export interface ExecDependencies {
-  readonly io: Io;
-  /** True when our stdin is a terminal, so Ctrl-C already reaches the child. */
-  readonly attachedToTerminal: boolean;
-}
-
 /** `exec -- CMD ARGS`: runs CMD with the session in its environment and returns its exit status. */
-export async function execCommand(command: readonly string[], options: SessionOptions, deps: ExecDependencies): Promise<number> {
+export async function execCommand(command: readonly string[], options: SessionOptions, io: Io): Promise<number> {
   const [program, ...args] = command;
   if (program === undefined)
     throw new UsageError('nothing to run', 'exec needs a command', { hint: 'aws-mfa exec -p NAME -- COMMAND ARGS' });
-  const { credentials, settings } = await sessionForProfile(options, deps.io);
-  const childEnvironment: NodeJS.ProcessEnv = { ...deps.io.env };
+  const { credentials, settings } = await sessionForProfile(options, io);
+  const childEnvironment: NodeJS.ProcessEnv = { ...io.env };
   for (const name of VARIABLES_REMOVED_FOR_SESSION) delete childEnvironment[name];
   Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(credentials, settings.region)));
   const { default: spawn } = await import('cross-spawn');
   const child = spawn(program, args, { stdio: 'inherit', env: childEnvironment });
-  return waitForChild(child, program, deps);
+  return waitForChild(child, program, io);
 }
 
-function waitForChild(child: ChildProcess, program: string, deps: ExecDependencies): Promise<number> {
-  const forwarded = FORWARDED_SIGNALS.filter((signal) => !(deps.attachedToTerminal && TERMINAL_SIGNALS.includes(signal)));
+function waitForChild(child: ChildProcess, program: string, io: Io): Promise<number> {
+  const forwarded = FORWARDED_SIGNALS.filter((signal) => !(io.stdinIsTerminal && TERMINAL_SIGNALS.includes(signal)));
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   // Listening keeps aws-mfa alive on a terminal's Ctrl-C, so it can report the child's status.
   const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forwarded.includes(signal) ? forward : () => {}] as const);
@@ -45,10 +39,10 @@ function waitForChild(child: ChildProcess, program: string, deps: ExecDependenci
     child.once('error', (error: NodeJS.ErrnoException) => {
       stopListening();
       if (error.code === 'ENOENT') {
-        deps.io.writeStderr(`aws-mfa: cannot run ${program}: command not found\n`);
+        io.writeStderr(`aws-mfa: cannot run ${program}: command not found\n`);
         resolve(EXIT_COMMAND_NOT_FOUND);
       } else if (error.code === 'EACCES') {
-        deps.io.writeStderr(`aws-mfa: cannot run ${program}: permission denied\n`);
+        io.writeStderr(`aws-mfa: cannot run ${program}: permission denied\n`);
         resolve(EXIT_COMMAND_NOT_EXECUTABLE);
       } else {
         reject(new AwsMfaError(`cannot run ${program}`, error.code ?? error.message, { cause: error }));

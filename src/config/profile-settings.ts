@@ -37,6 +37,10 @@ export interface ProfileSettings {
   readonly sts: ServiceTarget;
   readonly iam: ServiceTarget;
   readonly credentialProcess: string | undefined;
+  /** Either file names the profile: `[profile NAME]`, `[NAME]` or `[NAME-long-term]`. */
+  readonly namedInFiles: boolean;
+  /** A command that prints the current MFA code (aws-vault's mfa_process). */
+  readonly mfaProcess: string | undefined;
 }
 
 /** An explicit `-p ''` stays empty (and is refused); an empty AWS_PROFILE counts as unset, as in a shell. */
@@ -44,24 +48,29 @@ export function selectProfileName(flag: string | undefined, env: Env): string {
   return flag ?? (env.AWS_PROFILE || 'default');
 }
 
-export async function loadProfileSettings(profile: string, flags: SettingsFlags, env: Env): Promise<ProfileSettings> {
+/** The credentials and config files, each read once. */
+export interface AwsFiles {
+  readonly credentialsFile: IniFile;
+  readonly configFile: IniFile;
+}
+
+export async function readAwsFiles(env: Env): Promise<AwsFiles> {
   const [credentialsFile, configFile] = await Promise.all([readIniFile(credentialsFilePath(env)), readIniFile(configFilePath(env))]);
+  return { credentialsFile, configFile };
+}
+
+export async function loadProfileSettings(profile: string, flags: SettingsFlags, env: Env): Promise<ProfileSettings> {
+  return profileSettingsFrom(await readAwsFiles(env), profile, flags, env);
+}
+
+export function profileSettingsFrom(files: AwsFiles, profile: string, flags: SettingsFlags, env: Env): ProfileSettings {
+  const { credentialsFile, configFile } = files;
   const configSectionName = findConfigSectionName(configFile, profile);
   const config = configFile.sections.get(configSectionName) ?? new Map<string, string>();
   const suffix = config.get('aws_mfa_long_term_suffix') || DEFAULT_LONG_TERM_SUFFIX;
   const longTermSectionName = `${profile}${suffix}`;
   const longTerm = credentialsFile.sections.get(longTermSectionName);
   const session = credentialsFile.sections.get(profile);
-
-  if (!configFile.sections.has(configSectionName) && !longTerm && !session) {
-    throw new UsageError(
-      `unknown profile '${profile}'`,
-      `no [${longTermSectionName}] in ${credentialsFile.path} and no [${configSectionName}] in ${configFile.path}`,
-      {
-        hint: `add your long-term keys as [${longTermSectionName}]`,
-      },
-    );
-  }
 
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || config.get('region') || undefined;
   return {
@@ -78,6 +87,8 @@ export async function loadProfileSettings(profile: string, flags: SettingsFlags,
     sts: serviceTarget('STS', region, env, config),
     iam: serviceTarget('IAM', region, env, config),
     credentialProcess: config.get('credential_process') || undefined,
+    namedInFiles: configFile.sections.has(configSectionName) || longTerm !== undefined || session !== undefined,
+    mfaProcess: config.get('mfa_process') || undefined,
   };
 }
 

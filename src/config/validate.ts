@@ -29,3 +29,26 @@ export function validateMfaCode(code: string, source: string): string {
   }
   return code;
 }
+
+/** IAM user access key ids start with AKIA; ASIA ones belong to temporary (session) credentials. */
+const LONG_TERM_KEY_ID_PATTERN = /^AKIA[A-Z0-9]{12,124}$/;
+const SECRET_ACCESS_KEY_PATTERN = /^[A-Za-z0-9/+=]{16,128}$/;
+
+export function validateLongTermKeyId(accessKeyId: string, source: string): string {
+  if (accessKeyId.startsWith('ASIA')) {
+    throw new UsageError(`bad access key id from ${source}`, 'it belongs to temporary session credentials, not to an IAM user', {
+      hint: 'aws-mfa needs the long-term key (AKIA…) of the user',
+    });
+  }
+  if (!LONG_TERM_KEY_ID_PATTERN.test(accessKeyId)) {
+    throw new UsageError(`bad access key id from ${source}`, 'an IAM user access key id is AKIA followed by letters and digits');
+  }
+  return accessKeyId;
+}
+
+export function validateSecretAccessKey(secretAccessKey: string, source: string): string {
+  if (!SECRET_ACCESS_KEY_PATTERN.test(secretAccessKey)) {
+    throw new UsageError(`bad secret access key from ${source}`, 'it must be 16 to 128 letters, digits, /, + or =');
+  }
+  return secretAccessKey;
+}

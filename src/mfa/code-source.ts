@@ -1,16 +1,59 @@
+import { createHash } from 'node:crypto';
 import type { Io } from '../cli/io.js';
 import { validateMfaCode } from '../config/validate.js';
+import { runMfaProcess } from './mfa-process.js';
 import { promptForMfaCode } from './prompt.js';
+import { claimTimeStep } from './step-guard.js';
+import { TOTP_PERIOD_SECONDS, totpCode } from './totp.js';
 
 export interface MfaCodeRequest {
   readonly profile: string;
   readonly mfaSerial: string;
   /** `--code`, already typed by the user. */
   readonly codeFlag: string | undefined;
+  /** The TOTP seed stored in the keychain with the profile's keys. */
+  readonly totpSeed: string | undefined;
+  /** `mfa_process` of the config profile. */
+  readonly mfaProcess: string | undefined;
 }
 
-/** The MFA code sources in order: the --code flag, then a prompt on the terminal. */
-export async function resolveMfaCode(request: MfaCodeRequest, io: Io): Promise<string> {
-  if (request.codeFlag !== undefined) return validateMfaCode(request.codeFlag, '--code');
-  return promptForMfaCode(io, request.profile, request.mfaSerial);
+export interface MfaCodeDependencies {
+  readonly io: Io;
+  readonly cacheDirectory: string;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export type MfaCodeOrigin = 'flag' | 'seed' | 'mfa_process' | 'prompt';
+
+export interface MfaCode {
+  readonly code: string;
+  readonly origin: MfaCodeOrigin;
+}
+
+/** The MFA code sources in order: --code, the stored TOTP seed, mfa_process, a prompt on the terminal. */
+export async function resolveMfaCode(request: MfaCodeRequest, deps: MfaCodeDependencies): Promise<MfaCode> {
+  if (request.codeFlag !== undefined) return { code: validateMfaCode(request.codeFlag, '--code'), origin: 'flag' };
+  if (request.totpSeed !== undefined) return { code: (await codeFromSeed(request.totpSeed, deps)).code, origin: 'seed' };
+  if (request.mfaProcess !== undefined) {
+    const code = await runMfaProcess(request.mfaProcess, { env: deps.io.env, debug: deps.io.debug });
+    return { code, origin: 'mfa_process' };
+  }
+  return { code: await promptForMfaCode(deps.io, request.profile, request.mfaSerial), origin: 'prompt' };
+}
+
+/**
+ * A code for a time step never used before for this device: AWS refuses a code twice. The device
+ * is known by a hash of its seed, which every command that computes codes has (the serial may be
+ * discovered later, or differ between profiles sharing a device).
+ */
+export async function codeFromSeed(totpSeed: string, deps: MfaCodeDependencies): Promise<{ code: string; validUntil: Date }> {
+  const deviceId = `totp-seed:${createHash('sha256').update(totpSeed).digest('hex')}`;
+  const step = await claimTimeStep(deviceId, {
+    cacheDirectory: deps.cacheDirectory,
+    now: () => deps.io.now(),
+    sleep: deps.sleep,
+    notice: (text) => deps.io.notice(text),
+    debug: (line) => deps.io.debug(line),
+  });
+  return { code: totpCode(totpSeed, step), validUntil: new Date((step + 1) * TOTP_PERIOD_SECONDS * 1000) };
 }

@@ -1,28 +1,40 @@
+import { AwsCallError } from '../aws/aws-error.js';
 import type { GetSessionTokenRequest, SessionTokenResult } from '../aws/sts.js';
-import { UsageError } from '../cli/errors.js';
+import { AwsMfaError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { formatDuration } from '../config/duration.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
-import { resolveMfaCode } from '../mfa/code-source.js';
+import type { MfaCode } from '../mfa/code-source.js';
 import { withLock } from '../store/lock.js';
-import type { CachedSession, SessionCache, SessionOrigin } from '../store/session-cache.js';
-import type { LongTermKeys, SessionCredentials } from './credentials.js';
+import type { ProfileKeychain } from '../store/profile-keychain.js';
+import type { CachedSession, SessionCache } from '../store/session-cache.js';
+import type { SessionCredentials } from './credentials.js';
+import type { KeySource } from './key-source.js';
+import type { ListMfaDevices } from './mfa-serial.js';
 
 /** Long enough for a person to read the prompt and type a code. */
 const MAX_WAIT_FOR_OTHER_PROCESS_MS = 2 * 60 * 1000 + 10 * 1000;
 /** Sessions shorter than this leave little time between refreshes: the user is told. */
 const SHORT_SESSION_SECONDS = 30 * 60;
+/** Clocks further apart than this make TOTP codes fail (AWS accepts about one step either way). */
+const CLOCK_SKEW_WARNING_SECONDS = 30;
 
 export interface SessionRequest {
   readonly settings: ProfileSettings;
   readonly force: boolean;
   readonly codeFlag: string | undefined;
+  /** Record a discovered MFA serial as mfa_serial in the config profile. */
+  readonly saveDiscoveredSerial?: boolean;
 }
 
 export interface SessionDependencies {
   readonly io: Io;
   readonly cache: SessionCache;
+  readonly cacheDirectory: string;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly openProfileKeychain: () => Promise<ProfileKeychain>;
   readonly getSessionToken: (request: GetSessionTokenRequest) => Promise<SessionTokenResult>;
+  readonly listMfaDevices: ListMfaDevices;
 }
 
 export interface ResolvedSession {
@@ -32,7 +44,7 @@ export interface ResolvedSession {
 
 /**
  * The whole decision: a cached session with more than the refresh margin left is reused with no
- * prompt and no AWS call; otherwise exactly one process (under the profile's lock) prompts and
+ * prompt and no AWS call; otherwise exactly one process (under the profile's lock) gets a code and
  * calls STS, and every process waiting on it reuses what it stored.
  */
 export async function resolveSession(request: SessionRequest, deps: SessionDependencies): Promise<ResolvedSession> {
@@ -41,9 +53,9 @@ export async function resolveSession(request: SessionRequest, deps: SessionDepen
     const cached = await reusableSession(request, deps);
     if (cached) return { credentials: cached.credentials, reused: true };
   }
-  // Before the lock: a profile that cannot get a session at all is refused without touching the cache.
-  requireLongTermKeys(settings);
-  requireMfaSerial(settings);
+  // Before the lock: a profile with no keys is refused without touching the cache.
+  const { resolveKeySource } = await import('./key-source.js');
+  const source = await resolveKeySource(settings, deps.openProfileKeychain, deps.io.debug);
   const lockOptions = {
     purpose: `getting a session for ${settings.profile}`,
     maxWaitMs: MAX_WAIT_FOR_OTHER_PROCESS_MS,
@@ -55,7 +67,7 @@ export async function resolveSession(request: SessionRequest, deps: SessionDepen
       const refreshedMeanwhile = await reusableSession(request, deps);
       if (refreshedMeanwhile) return { credentials: refreshedMeanwhile.credentials, reused: true };
     }
-    return { credentials: await fetchAndCacheSession(request, deps), reused: false };
+    return { credentials: await fetchAndCacheSession(request, source, deps), reused: false };
   });
 }
 
@@ -71,6 +83,7 @@ async function reusableSession(request: SessionRequest, deps: SessionDependencie
   return cached;
 }
 
+/** The cached path sees only the files: keychain changes drop the cache instead (add, remove, rotate). */
 function whyNotReusable(cached: CachedSession, settings: ProfileSettings, now: Date): string | undefined {
   const secondsLeft = (cached.credentials.expiration.getTime() - now.getTime()) / 1000;
   if (secondsLeft <= settings.refreshMarginSeconds) return `${Math.max(0, Math.floor(secondsLeft))} s left`;
@@ -81,49 +94,49 @@ function whyNotReusable(cached: CachedSession, settings: ProfileSettings, now: D
   return undefined;
 }
 
-async function fetchAndCacheSession(request: SessionRequest, deps: SessionDependencies): Promise<SessionCredentials> {
+async function fetchAndCacheSession(request: SessionRequest, source: KeySource, deps: SessionDependencies): Promise<SessionCredentials> {
   const { settings } = request;
-  const keys = requireLongTermKeys(settings);
-  const mfaSerial = requireMfaSerial(settings);
+  // Imported here: the cached path must not pay for TOTP, prompts or IAM.
+  const [{ resolveMfaSerial }, { resolveMfaCode }] = await Promise.all([import('./mfa-serial.js'), import('../mfa/code-source.js')]);
+  const mfaSerial = await resolveMfaSerial(settings, source, request.saveDiscoveredSerial ?? false, deps);
   if (settings.durationSeconds < SHORT_SESSION_SECONDS) {
     deps.io.notice(
       `aws-mfa: note: a ${formatDuration(settings.durationSeconds)} session is refreshed ${formatDuration(settings.refreshMarginSeconds)} before it ends, so expect to be asked for a code often\n`,
     );
   }
-  const tokenCode = await resolveMfaCode({ profile: settings.profile, mfaSerial, codeFlag: request.codeFlag }, deps.io);
-  const { credentials } = await deps.getSessionToken({
-    keys,
-    serialNumber: mfaSerial,
-    tokenCode,
-    durationSeconds: settings.durationSeconds,
-    target: settings.sts,
-    env: deps.io.env,
-    debug: deps.io.debug,
+  const code = await resolveMfaCode(
+    { profile: settings.profile, mfaSerial, codeFlag: request.codeFlag, totpSeed: source.totpSeed, mfaProcess: settings.mfaProcess },
+    deps,
+  );
+  const { credentials } = await deps
+    .getSessionToken({
+      keys: source.keys,
+      serialNumber: mfaSerial,
+      tokenCode: code.code,
+      durationSeconds: settings.durationSeconds,
+      target: settings.sts,
+      env: deps.io.env,
+      debug: deps.io.debug,
+    })
+    .catch((error: unknown) => {
+      throw withSeedHint(error, code, settings.profile, deps.io.now());
+    });
+  await deps.cache.write({
+    origin: { profile: settings.profile, mfaSerial, keySource: source.origin, longTermKeyId: source.keys.accessKeyId },
+    credentials,
   });
-  const origin: SessionOrigin = {
-    profile: settings.profile,
-    mfaSerial,
-    keySource: 'file',
-    longTermKeyId: keys.accessKeyId,
-  };
-  await deps.cache.write({ origin, credentials });
   return credentials;
 }
 
-function requireLongTermKeys(settings: ProfileSettings): LongTermKeys {
-  if (settings.fileKeys) return settings.fileKeys;
-  throw new UsageError(
-    `no long-term keys for profile ${settings.profile}`,
-    `no [${settings.longTermSectionName}] with keys in ${settings.credentialsFile.path}`,
-    {
-      hint: `put aws_access_key_id and aws_secret_access_key under [${settings.longTermSectionName}]`,
-    },
-  );
-}
-
-function requireMfaSerial(settings: ProfileSettings): string {
-  if (settings.mfaSerial) return settings.mfaSerial;
-  throw new UsageError(`no MFA device for profile ${settings.profile}`, 'no --mfa-serial, mfa_serial or aws_mfa_device found', {
-    hint: `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/USER to [${settings.configSectionName}] in ${settings.configFile.path}`,
-  });
+/** A wrong code computed from the stored seed means a skewed clock or a seed of another device. */
+function withSeedHint(error: unknown, code: MfaCode, profile: string, now: Date): unknown {
+  if (code.origin !== 'seed' || !(error instanceof AwsCallError) || error.kind !== 'wrong-mfa-code') return error;
+  const skewSeconds = error.serverDate ? Math.round((now.getTime() - error.serverDate.getTime()) / 1000) : undefined;
+  const hint =
+    skewSeconds === undefined
+      ? "the code came from the stored TOTP seed: check this computer's clock"
+      : Math.abs(skewSeconds) >= CLOCK_SKEW_WARNING_SECONDS
+        ? `the code came from the stored TOTP seed, and this computer's clock is ${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} AWS's: sync it`
+        : `the code came from the stored TOTP seed and the clocks agree: the seed may belong to another device (store the right one with \`aws-mfa add ${profile} --totp\`)`;
+  return new AwsMfaError(error.what, error.why, { hint, exitCode: error.exitCode, cause: error });
 }

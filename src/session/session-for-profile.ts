@@ -1,10 +1,8 @@
-import type { GetSessionTokenRequest } from '../aws/sts.js';
 import type { Io } from '../cli/io.js';
 import { parseSessionDuration } from '../config/duration.js';
-import { cacheDirectory } from '../config/paths.js';
 import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateMfaCode, validateMfaSerial, validateProfileName } from '../config/validate.js';
-import { SessionCache } from '../store/session-cache.js';
+import { sessionDependencies } from './dependencies.js';
 import { type ResolvedSession, resolveSession } from './resolve-session.js';
 
 /** The options every session command (login, credential-process, env, exec) takes. */
@@ -14,6 +12,8 @@ export interface SessionOptions {
   readonly code?: string | undefined;
   readonly duration?: string | undefined;
   readonly force?: boolean | undefined;
+  /** Save a discovered MFA serial as mfa_serial in the config profile. */
+  readonly save?: boolean | undefined;
 }
 
 export interface ProfileSession extends ResolvedSession {
@@ -33,8 +33,9 @@ export async function sessionForProfile(
   if (options.mfaSerial !== undefined) validateMfaSerial(options.mfaSerial, '--mfa-serial');
   const settings = await loadProfileSettings(profile, options, io.env);
   checkSettings(settings);
-  const cache = new SessionCache(cacheDirectory(io.env, io.platform));
-  const getSessionToken = async (request: GetSessionTokenRequest) => (await import('../aws/sts.js')).getSessionToken(request);
-  const session = await resolveSession({ settings, force: options.force ?? false, codeFlag: options.code }, { io, cache, getSessionToken });
+  const session = await resolveSession(
+    { settings, force: options.force ?? false, codeFlag: options.code, saveDiscoveredSerial: options.save ?? false },
+    sessionDependencies(io),
+  );
   return { ...session, settings };
 }

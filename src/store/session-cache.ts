@@ -44,12 +44,12 @@ export class SessionCache {
       if (isCode(error, 'ENOENT')) return undefined;
       throw error;
     }
-    return parseCacheFile(text, profile);
+    const session = parseCacheFile(text);
+    return session?.origin.profile === profile ? session : undefined;
   }
 
   async write(session: CachedSession): Promise<void> {
-    const sessionsFolder = path.join(this.cacheDirectory, 'sessions');
-    await fs.mkdir(sessionsFolder, { recursive: true, mode: 0o700 });
+    await fs.mkdir(this.sessionsFolder(), { recursive: true, mode: 0o700 });
     const contents: CacheFileV1 = {
       version: 1,
       origin: session.origin,
@@ -58,12 +58,44 @@ export class SessionCache {
     await writeFileAtomic(this.sessionFile(session.origin.profile), `${JSON.stringify(contents)}\n`, { mode: 0o600 });
   }
 
-  async delete(profile: string): Promise<void> {
-    await fs.rm(this.sessionFile(profile), { force: true });
+  /** True when there was a session to drop. */
+  async delete(profile: string): Promise<boolean> {
+    return removeFile(this.sessionFile(profile));
+  }
+
+  /** Drops every cached session; returns how many there were. */
+  async deleteAll(): Promise<number> {
+    const files = await this.sessionFiles();
+    const removed = await Promise.all(files.map((file) => removeFile(path.join(this.sessionsFolder(), file))));
+    return removed.filter(Boolean).length;
+  }
+
+  /** Every readable cached session, expired ones included. */
+  async readAll(): Promise<CachedSession[]> {
+    const sessions: CachedSession[] = [];
+    for (const file of await this.sessionFiles()) {
+      const text = await fs.readFile(path.join(this.sessionsFolder(), file), 'utf8').catch(() => undefined);
+      const session = text === undefined ? undefined : parseCacheFile(text);
+      if (session && `${profileFileStem(session.origin.profile)}.json` === file) sessions.push(session);
+    }
+    return sessions;
+  }
+
+  private async sessionFiles(): Promise<string[]> {
+    try {
+      return (await fs.readdir(this.sessionsFolder())).filter((file) => file.endsWith('.json'));
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return [];
+      throw error;
+    }
+  }
+
+  private sessionsFolder(): string {
+    return path.join(this.cacheDirectory, 'sessions');
   }
 
   private sessionFile(profile: string): string {
-    return path.join(this.cacheDirectory, 'sessions', `${profileFileStem(profile)}.json`);
+    return path.join(this.sessionsFolder(), `${profileFileStem(profile)}.json`);
   }
 }
 
@@ -71,8 +103,8 @@ function profileFileStem(profile: string): string {
   return createHash('sha256').update(profile, 'utf8').digest('hex').slice(0, 32);
 }
 
-/** A cache file that is unreadable, of another version or another profile counts as a miss. */
-function parseCacheFile(text: string, profile: string): CachedSession | undefined {
+/** A cache file that is unreadable or of another version counts as a miss. */
+function parseCacheFile(text: string): CachedSession | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -81,7 +113,7 @@ function parseCacheFile(text: string, profile: string): CachedSession | undefine
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const file = parsed as Partial<CacheFileV1>;
-  if (file.version !== 1 || !isOrigin(file.origin) || file.origin.profile !== profile) return undefined;
+  if (file.version !== 1 || !isOrigin(file.origin)) return undefined;
   const credentials = fromCredentialProcessObject(file.session);
   return credentials ? { origin: file.origin, credentials } : undefined;
 }
@@ -95,4 +127,14 @@ function isOrigin(value: unknown): value is SessionOrigin {
     (origin.keySource === 'file' || origin.keySource === 'keychain') &&
     typeof origin.longTermKeyId === 'string'
   );
+}
+
+async function removeFile(file: string): Promise<boolean> {
+  try {
+    await fs.unlink(file);
+    return true;
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return false;
+    throw error;
+  }
 }

@@ -77,7 +77,7 @@ export function makeSelfSignedCertificate(dir: string): TlsIdentity {
 }
 
 /** Something listening on 127.0.0.1 that records what it got; closing drops every connection. */
-abstract class LocalServer {
+export abstract class LocalServer {
   protected readonly sockets = new Set<net.Socket>();
 
   constructor(protected readonly server: net.Server) {

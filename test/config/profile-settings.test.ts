@@ -112,10 +112,11 @@ describe('loadProfileSettings', () => {
     expect(settings.region).toBe('eu-west-3');
   });
 
-  it('refuses a profile found nowhere', async () => {
-    await expect(load({ credentials: KEYS, config: '' }, {}, 'nope')).rejects.toThrow(
-      `unknown profile 'nope': no [nope-long-term] in ${path.join(home, '.aws', 'credentials')} and no [profile nope] in ${path.join(home, '.aws', 'config')}`,
-    );
+  it('says whether the files name the profile at all', async () => {
+    expect((await load({ credentials: KEYS, config: '' }, {}, 'nope')).namedInFiles).toBe(false);
+    expect((await load({ credentials: KEYS, config: '' })).namedInFiles).toBe(true);
+    expect((await load({ credentials: '', config: '[profile prod]\nregion = eu-west-1\n' })).namedInFiles).toBe(true);
+    expect((await load({ credentials: '[prod]\naws_access_key_id = ASIAX\n', config: '' })).namedInFiles).toBe(true);
   });
 });
 

@@ -12,7 +12,7 @@ const sandbox = useSandbox(moto, { region: 'us-east-1' });
 beforeEach(() => moto.reset());
 
 /** Packages that only a new session needs: loading any of them on the cached path costs time. */
-const AWS_AND_PROMPT_PACKAGES = ['@aws-sdk/', '@smithy/', '@inquirer/', 'http-proxy-agent', 'https-proxy-agent'];
+const AWS_AND_PROMPT_PACKAGES = ['@aws-sdk/', '@smithy/', '@inquirer/', 'http-proxy-agent', 'https-proxy-agent', 'otplib', 'keytar'];
 const SESSION_LOCK_PACKAGE = 'proper-lockfile';
 
 describe('the cached path', () => {

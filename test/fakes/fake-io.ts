@@ -10,7 +10,9 @@ export interface FakeIo extends Io {
 }
 
 /** An Io with no terminal unless `terminal` is given, and a settable clock. */
-export function createFakeIo(options: { env?: Record<string, string | undefined>; now?: Date; terminal?: () => Terminal } = {}): FakeIo {
+export function createFakeIo(
+  options: { env?: Record<string, string | undefined>; now?: Date; terminal?: () => Terminal; stdin?: string } = {},
+): FakeIo {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const debugLines: string[] = [];
@@ -26,6 +28,8 @@ export function createFakeIo(options: { env?: Record<string, string | undefined>
     notice: (text) => void stderr.push(text),
     debug: (text) => void debugLines.push(text),
     now: () => now,
+    stdinIsTerminal: options.stdin === undefined && options.terminal !== undefined,
+    readStdin: async () => options.stdin ?? '',
     setNow: (date) => {
       now = date;
     },

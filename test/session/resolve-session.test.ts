@@ -4,9 +4,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GetSessionTokenRequest } from '../../src/aws/sts.js';
 import { loadProfileSettings, type ProfileSettings } from '../../src/config/profile-settings.js';
-import { resolveSession } from '../../src/session/resolve-session.js';
+import { resolveSession, type SessionDependencies } from '../../src/session/resolve-session.js';
+import { ProfileKeychain } from '../../src/store/profile-keychain.js';
 import { SessionCache } from '../../src/store/session-cache.js';
-import { createFakeIo, createFakeTerminal } from '../fakes/fake-io.js';
+import { createFakeIo, createFakeTerminal, type FakeIo } from '../fakes/fake-io.js';
+import { memoryKeychain } from '../fakes/memory-keychain.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 const NOW = new Date('2026-11-22T08:00:00Z');
@@ -37,6 +39,19 @@ async function settingsWith(longTermKeyId = 'AKIAOLDKEY0000000001', extraConfig 
   return loadProfileSettings('prod', {}, env());
 }
 
+function testDependencies(io: FakeIo, overrides: Partial<SessionDependencies> = {}): SessionDependencies {
+  return {
+    io,
+    cache: new SessionCache(path.join(home, 'cache')),
+    cacheDirectory: path.join(home, 'cache'),
+    sleep: async (ms) => io.setNow(new Date(io.now().getTime() + ms)),
+    openProfileKeychain: async () => new ProfileKeychain(memoryKeychain()),
+    getSessionToken: fakeGetSessionToken,
+    listMfaDevices: async () => [],
+    ...overrides,
+  };
+}
+
 function env() {
   return { HOME: home, AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'), AWS_CONFIG_FILE: path.join(home, 'config') };
 }
@@ -52,7 +67,7 @@ afterEach(async () => {
 describe('resolveSession', () => {
   it('calls STS once with the code, then reuses the cached session with no call', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith();
 
     const first = await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
@@ -71,7 +86,7 @@ describe('resolveSession', () => {
 
   it('refreshes when no more than the refresh margin is left, and not a second before', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith();
     await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
 
@@ -86,7 +101,7 @@ describe('resolveSession', () => {
 
   it('honours a configured refresh margin', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith(undefined, 'aws_mfa_refresh_margin = 1h\n');
     await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
     io.setNow(new Date(NOW.getTime() + 7 * 3600 * 1000));
@@ -96,7 +111,7 @@ describe('resolveSession', () => {
 
   it('--force always gets a new session', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith();
     await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
     const forced = await resolveSession({ settings, force: true, codeFlag: '654321' }, deps);
@@ -106,7 +121,7 @@ describe('resolveSession', () => {
 
   it('a changed key id in [NAME-long-term] invalidates the cached session', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     await resolveSession({ settings: await settingsWith('AKIAOLDKEY0000000001'), force: false, codeFlag: '123456' }, deps);
     await resolveSession({ settings: await settingsWith('AKIANEWKEY0000000002'), force: false, codeFlag: '222222' }, deps);
     expect(calls.map((call) => call.keys.accessKeyId)).toEqual(['AKIAOLDKEY0000000001', 'AKIANEWKEY0000000002']);
@@ -114,7 +129,7 @@ describe('resolveSession', () => {
 
   it('another MFA serial does not reuse the session', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith();
     await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
     await resolveSession(
@@ -127,7 +142,7 @@ describe('resolveSession', () => {
   it('prompts on the terminal when no code is given', async () => {
     const terminal = createFakeTerminal();
     const io = createFakeIo({ env: env(), now: NOW, terminal: () => terminal });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith();
     const pending = resolveSession({ settings, force: false, codeFlag: undefined }, deps);
     await waitFor(() => terminal.written().includes('MFA code for prod'));
@@ -139,7 +154,7 @@ describe('resolveSession', () => {
 
   it('with no terminal and no code, fails with a clear error and calls nothing', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith();
     await expect(resolveSession({ settings, force: false, codeFlag: undefined }, deps)).rejects.toThrow(
       'cannot ask for the MFA code: no terminal to prompt on',
@@ -149,7 +164,7 @@ describe('resolveSession', () => {
 
   it('says so when a short session is asked for', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith(undefined, 'aws_mfa_duration = 20m\n');
     await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
     expect(io.stderr.join('')).toContain('a 20m session is refreshed 15m before it ends');
@@ -157,8 +172,7 @@ describe('resolveSession', () => {
 
   it('a cache file of another shape counts as a miss', async () => {
     const io = createFakeIo({ env: env(), now: NOW });
-    const cache = new SessionCache(path.join(home, 'cache'));
-    const deps = { io, cache, getSessionToken: fakeGetSessionToken };
+    const deps = testDependencies(io);
     const settings = await settingsWith();
     await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);
     const [file = 'missing'] = await fs.readdir(path.join(home, 'cache', 'sessions'));
@@ -181,7 +195,7 @@ describe('resolveSession with a shorter session than asked for', () => {
       const { credentials } = await fakeGetSessionToken(request);
       return { credentials: { ...credentials, expiration: oneHourFromNow }, serverDate: NOW };
     };
-    const deps = { io, cache: new SessionCache(path.join(home, 'cache')), getSessionToken: rootLike };
+    const deps = testDependencies(io, { getSessionToken: rootLike });
     const settings = await settingsWith();
 
     const first = await resolveSession({ settings, force: false, codeFlag: '123456' }, deps);

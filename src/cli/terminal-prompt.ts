@@ -1,0 +1,33 @@
+import { AwsMfaError, InterruptedError } from './errors.js';
+import type { Io } from './io.js';
+
+type InquirerPrompts = typeof import('@inquirer/prompts');
+export type PromptContext = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+
+/**
+ * Runs an inquirer prompt on the controlling terminal, never on stdout: under credential_process
+ * stdout is the protocol and stderr is swallowed. `what` names what is asked for, in errors.
+ */
+export async function askOnTerminal<T>(
+  io: Io,
+  what: string,
+  ask: (prompts: InquirerPrompts, context: PromptContext) => Promise<T>,
+  noTerminalHint: string,
+): Promise<T> {
+  let terminal: ReturnType<Io['openTerminal']>;
+  try {
+    terminal = io.openTerminal();
+  } catch (error) {
+    throw new AwsMfaError(`cannot ask for ${what}`, 'no terminal to prompt on', { hint: noTerminalHint, cause: error });
+  }
+  try {
+    return await ask(await import('@inquirer/prompts'), { input: terminal.input, output: terminal.output });
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
+      throw new InterruptedError(`${what} prompt`);
+    }
+    throw error;
+  } finally {
+    terminal.close();
+  }
+}

@@ -1,0 +1,114 @@
+import { AwsMfaError } from '../cli/errors.js';
+import type { Io } from '../cli/io.js';
+import type { IniFile } from '../config/aws-files.js';
+import { DEFAULT_LONG_TERM_SUFFIX, type ProfileSettings, profileSettingsFrom, readAwsFiles } from '../config/profile-settings.js';
+import { formatExpiration, maskKeyId } from '../session/credentials.js';
+import type { KeychainProfile, ProfileKeychain } from '../store/profile-keychain.js';
+import type { CachedSession, SessionCache } from '../store/session-cache.js';
+
+export interface ListDependencies {
+  readonly io: Io;
+  readonly openProfileKeychain: () => Promise<ProfileKeychain>;
+  readonly cache: SessionCache;
+}
+
+/** One profile as `list` shows it: where its keys are, never a secret. */
+export interface ProfileListing {
+  readonly profile: string;
+  readonly keySource: 'keychain' | 'file' | 'none';
+  /** Masked: the first and last four characters. */
+  readonly accessKeyId: string | null;
+  readonly mfaSerial: string | null;
+  readonly totp: boolean;
+  readonly sessionExpiration: string | null;
+  readonly sessionValid: boolean;
+}
+
+/** `list [--json]`: profiles from the keychain, the files and the session cache. */
+export async function listCommand(options: { json?: boolean | undefined }, deps: ListDependencies): Promise<number> {
+  const keychainItems = await readKeychainItems(deps);
+  const sessions = new Map((await deps.cache.readAll()).map((session) => [session.origin.profile, session]));
+  const files = await readAwsFiles(deps.io.env);
+  const names = new Set([...keychainItems.keys(), ...longTermProfiles(files.credentialsFile, files.configFile), ...sessions.keys()]);
+  const listings = [...names]
+    .sort()
+    .map((profile) =>
+      describeProfile(
+        profileSettingsFrom(files, profile, {}, deps.io.env),
+        keychainItems.get(profile),
+        sessions.get(profile),
+        deps.io.now(),
+      ),
+    );
+  deps.io.writeStdout(options.json ? `${JSON.stringify(listings, null, 2)}\n` : formatTable(listings));
+  return 0;
+}
+
+/** Without a keychain, the files are still listed, and the user is told why items are missing. */
+async function readKeychainItems(deps: ListDependencies): Promise<Map<string, KeychainProfile>> {
+  try {
+    const keychain = await deps.openProfileKeychain();
+    const items = await keychain.list((_profile, error) => deps.io.writeStderr(`${error.toLine()}\n`));
+    return new Map(items.map(({ profile, item }) => [profile, item]));
+  } catch (error) {
+    if (!(error instanceof AwsMfaError)) throw error;
+    deps.io.writeStderr(`${error.toLine()}; listing the files only\n`);
+    return new Map();
+  }
+}
+
+/** `[NAME-long-term]` sections, with the suffix each config profile may set. */
+function longTermProfiles(credentials: IniFile, config: IniFile): string[] {
+  const suffixes = new Map<string, string>();
+  for (const [section, values] of config.sections) {
+    const suffix = values.get('aws_mfa_long_term_suffix');
+    const profile = section === 'default' ? 'default' : section.startsWith('profile ') ? section.slice('profile '.length) : undefined;
+    if (suffix && profile) suffixes.set(profile, suffix);
+  }
+  const profiles: string[] = [];
+  for (const section of credentials.sections.keys()) {
+    if (section.endsWith(DEFAULT_LONG_TERM_SUFFIX)) profiles.push(section.slice(0, -DEFAULT_LONG_TERM_SUFFIX.length));
+  }
+  for (const [profile, suffix] of suffixes) if (credentials.sections.has(`${profile}${suffix}`)) profiles.push(profile);
+  return profiles.filter((profile) => profile !== '');
+}
+
+function describeProfile(
+  settings: ProfileSettings,
+  item: KeychainProfile | undefined,
+  session: CachedSession | undefined,
+  now: Date,
+): ProfileListing {
+  const keys = item ?? settings.fileKeys;
+  return {
+    profile: settings.profile,
+    keySource: item ? 'keychain' : settings.fileKeys ? 'file' : 'none',
+    accessKeyId: keys ? maskKeyId(keys.accessKeyId) : null,
+    mfaSerial: settings.mfaSerial ?? item?.mfaSerial ?? null,
+    totp: item?.totpSeed !== undefined,
+    sessionExpiration: session ? formatExpiration(session.credentials.expiration) : null,
+    sessionValid: session !== undefined && session.credentials.expiration > now,
+  };
+}
+
+function formatTable(listings: readonly ProfileListing[]): string {
+  const header = ['PROFILE', 'KEYS', 'KEY ID', 'MFA DEVICE', 'TOTP', 'SESSION'];
+  const rows = listings.map((listing) => [
+    listing.profile,
+    listing.keySource,
+    listing.accessKeyId ?? '-',
+    listing.mfaSerial ?? '-',
+    listing.totp ? 'yes' : 'no',
+    listing.sessionExpiration === null ? '-' : `${listing.sessionValid ? 'until' : 'expired'} ${listing.sessionExpiration}`,
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  return [header, ...rows]
+    .map(
+      (row) =>
+        `${row
+          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
+}

@@ -1,0 +1,38 @@
+import { UsageError } from '../cli/errors.js';
+import type { Io } from '../cli/io.js';
+import { askOnTerminal } from '../cli/terminal-prompt.js';
+import { validateProfileName } from '../config/validate.js';
+import type { ProfileKeychain } from '../store/profile-keychain.js';
+import type { SessionCache } from '../store/session-cache.js';
+
+export interface RemoveDependencies {
+  readonly io: Io;
+  readonly openProfileKeychain: () => Promise<ProfileKeychain>;
+  readonly cache: SessionCache;
+}
+
+/** `remove NAME`: deletes the keychain item and the profile's cached sessions, after a confirmation. */
+export async function removeCommand(name: string, options: { force?: boolean | undefined }, deps: RemoveDependencies): Promise<number> {
+  const profile = validateProfileName(name);
+  const keychain = await deps.openProfileKeychain();
+  const item = await keychain.get(profile);
+  if (!item) throw new UsageError(`cannot remove ${profile}`, 'the keychain holds no item for it', { hint: 'see `aws-mfa list`' });
+  if (!options.force && !(await confirmRemoval(profile, item.totpSeed !== undefined, deps.io))) {
+    deps.io.writeStderr(`aws-mfa: kept ${profile}\n`);
+    return 0;
+  }
+  await keychain.delete(profile);
+  await deps.cache.delete(profile);
+  deps.io.writeStderr(`aws-mfa: removed ${profile} from the keychain and dropped its cached session\n`);
+  return 0;
+}
+
+async function confirmRemoval(profile: string, hasSeed: boolean, io: Io): Promise<boolean> {
+  const what = hasSeed ? 'its long-term keys and TOTP seed' : 'its long-term keys';
+  return askOnTerminal(
+    io,
+    'confirmation',
+    ({ confirm }, context) => confirm({ message: `Delete ${profile} from the keychain, with ${what}?`, default: false }, context),
+    'pass --force to remove without asking',
+  );
+}

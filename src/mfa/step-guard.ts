@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AwsMfaError } from '../cli/errors.js';
+import { describeFileError } from '../config/aws-files.js';
+import { isCode, writeFileAtomic } from '../store/atomic-write.js';
+import { withLock } from '../store/lock.js';
+import { TOTP_PERIOD_SECONDS, timeStepAt } from './totp.js';
+
+/** Room for a few other processes ahead of this one, each waiting out a step of its own. */
+const MAX_WAIT_FOR_OTHER_CLAIMS_MS = 150_000;
+/**
+ * A step recorded further ahead of the clock than this was claimed with a clock that was wrong
+ * then (so AWS refused its code) or is wrong now (so AWS will refuse any code): waiting for it
+ * could take hours and would not help.
+ */
+const MAX_STEPS_AHEAD_TO_WAIT_FOR = 2;
+const STEP_MS = TOTP_PERIOD_SECONDS * 1000;
+const RECORDED_STEP = /^\d+\n?$/;
+
+export interface StepGuardDependencies {
+  cacheDirectory: string;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** For the user, even under credential_process (see Io.notice). */
+  notice(text: string): void;
+  debug?(line: string): void;
+}
+
+/**
+ * The TOTP time step to make a code for: never one already claimed for this device by any
+ * aws-mfa process (AWS refuses a code twice), waiting for the next step when needed. The step is
+ * recorded before the code is sent, since a failed STS call may still have consumed it.
+ */
+export async function claimTimeStep(mfaSerial: string, deps: StepGuardDependencies): Promise<number> {
+  const stem = createHash('sha256').update(mfaSerial, 'utf8').digest('hex').slice(0, 32);
+  const lockPath = path.join(deps.cacheDirectory, 'locks', `totp-${stem}.lock`);
+  const stateFile = path.join(deps.cacheDirectory, 'totp-steps', stem);
+  const lockOptions = {
+    purpose: 'making an MFA code from the seed',
+    maxWaitMs: MAX_WAIT_FOR_OTHER_CLAIMS_MS,
+    onWait: () => deps.notice('aws-mfa: waiting for another aws-mfa using the same MFA device\n'),
+    debug: (line: string) => deps.debug?.(line),
+  };
+  return withLock(lockPath, lockOptions, async () => {
+    const step = await firstUnusedStep(await readLastUsedStep(stateFile, deps), deps);
+    await recordStep(stateFile, step);
+    deps.debug?.(`claimed TOTP time step ${step} for ${mfaSerial}`);
+    return step;
+  });
+}
+
+async function firstUnusedStep(lastUsed: number | undefined, deps: StepGuardDependencies): Promise<number> {
+  let step = timeStepAt(deps.now());
+  if (lastUsed === undefined || step > lastUsed) return step;
+  if (lastUsed - step > MAX_STEPS_AHEAD_TO_WAIT_FOR) {
+    const secondsAhead = (lastUsed - step) * TOTP_PERIOD_SECONDS;
+    deps.notice(`aws-mfa: an MFA code was made for a time about ${secondsAhead}s ahead of this clock; check the system clock\n`);
+    return step;
+  }
+  const nextStepStartMs = (lastUsed + 1) * STEP_MS;
+  const waitSeconds = Math.ceil((nextStepStartMs - deps.now().getTime()) / 1000);
+  deps.notice(`aws-mfa: the MFA code for this 30 s step was already used; waiting ${waitSeconds}s for the next one\n`);
+  while (step <= lastUsed) {
+    await deps.sleep(Math.max(0, nextStepStartMs - deps.now().getTime()));
+    step = timeStepAt(deps.now());
+  }
+  return step;
+}
+
+/** A missing or corrupt record counts as no step used: the worst outcome is one refused code. */
+async function readLastUsedStep(stateFile: string, deps: StepGuardDependencies): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(stateFile, 'utf8');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return undefined;
+    throw new AwsMfaError(`cannot read ${stateFile}`, describeFileError(error), { cause: error });
+  }
+  const step = RECORDED_STEP.test(text) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(step)) return step;
+  deps.debug?.(`ignoring ${stateFile}: it holds no time step`);
+  return undefined;
+}
+
+async function recordStep(stateFile: string, step: number): Promise<void> {
+  try {
+    await fs.mkdir(path.dirname(stateFile), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(stateFile, `${step}\n`, { mode: 0o600 });
+  } catch (error) {
+    throw new AwsMfaError(`cannot write ${stateFile}`, describeFileError(error), {
+      hint: 'aws-mfa records there which MFA codes it used, as AWS refuses a code twice',
+      cause: error,
+    });
+  }
+}
