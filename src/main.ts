@@ -47,6 +47,14 @@ async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: 
       return (await import('./commands/code.js')).codeCommand(operand, sessionDependencies(io));
     case 'configure':
       return (await import('./commands/configure.js')).configureCommand(operand, { io, programPath: process.argv[1] ?? 'aws-mfa' });
+    case 'policy':
+      return (await import('./commands/policy.js')).policyCommand(options, io);
+    case 'audit':
+      return (await import('./commands/audit.js')).auditCommand(options, io);
+    case 'enroll':
+      return (await import('./commands/enroll.js')).enrollCommand(options, io);
+    case 'rotate':
+      return (await import('./commands/rotate.js')).rotateCommand(options, io);
   }
 }
 

@@ -1,7 +1,21 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError } from './errors.js';
 
-export type CommandName = 'login' | 'credential-process' | 'env' | 'exec' | 'add' | 'remove' | 'list' | 'clear' | 'code' | 'configure';
+export type CommandName =
+  | 'login'
+  | 'credential-process'
+  | 'env'
+  | 'exec'
+  | 'add'
+  | 'remove'
+  | 'list'
+  | 'clear'
+  | 'code'
+  | 'configure'
+  | 'policy'
+  | 'audit'
+  | 'enroll'
+  | 'rotate';
 
 /** What argv asks for: a command with its options and operands, or an exit after help/version. */
 export type Invocation =
@@ -111,6 +125,29 @@ function buildProgram(version: string, record: (command: CommandName) => (...arg
     .description('add credential_process = aws-mfa credential-process --profile NAME to the config file')
     .argument('<name>', 'profile name')
     .action(record('configure'));
+
+  program
+    .command('policy')
+    .description('print the IAM policy that enforces MFA on the API')
+    .option('--max-age <duration>', 'deny sessions whose MFA is older than this, 15m..36h (default: 8h)')
+    .option('--self-service', 'let users without MFA enrol a device and change their password')
+    .option('--partition <partition>', 'aws (default), aws-cn or aws-us-gov')
+    .action(record('policy'));
+  withSessionOptions(program.command('audit'))
+    .description('find IAM users without MFA in the credential report (exit 3 when any is found)')
+    .option('--report <file>', 'read the report from FILE (CSV, base64, or `aws iam get-credential-report` JSON)')
+    .option('--format <format>', 'table (default), json or csv')
+    .action(record('audit'));
+  withSessionOptions(program.command('enroll'))
+    .description('create and enable a virtual MFA device, and store its seed with the profile')
+    .option('--user <user>', 'the IAM user to enrol (default: the calling user)')
+    .option('--device-name <name>', 'the virtual MFA device name (default: the user name)')
+    .option('--no-qr', 'do not draw the QR code')
+    .option('--no-store', 'do not store the seed: show it once (for enrolling someone else)')
+    .action(record('enroll'));
+  withSessionOptions(program.command('rotate'))
+    .description('replace the long-term access key with a new one, safely')
+    .action(record('rotate'));
   return program;
 }
 

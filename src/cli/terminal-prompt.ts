@@ -24,7 +24,8 @@ export async function askOnTerminal<T>(
     return await ask(await import('@inquirer/prompts'), { input: terminal.input, output: terminal.output });
   } catch (error) {
     if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
-      throw new InterruptedError(`${what} prompt`);
+      // `MFA code prompt: interrupted`, as before prompts were shared: no article before a noun used as a name.
+      throw new InterruptedError(`${what.replace(/^the /, '')} prompt`);
     }
     throw error;
   } finally {

@@ -5,11 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, FakeSts, SESSION } from '../aws/fake-aws.js';
+import { FakeIam } from '../aws/fake-iam.js';
 import { fileBytes, fileMode } from './harness/files.js';
+import { useKeyring } from './harness/keyring.js';
 import { runProcess } from './harness/process.js';
 import { expectNoSecrets, expectOnlyLockFoldersAdded, expectRefusal, type Refusal } from './harness/refusals.js';
 import { type EnvOverrides, Sandbox } from './harness/sandbox.js';
@@ -33,6 +35,18 @@ interface Case extends Refusal {
   env?: EnvOverrides;
   /** Default: CREDENTIALS and CONFIG, a profile `dev` that would work. */
   setup?: (box: Sandbox) => void;
+  /**
+   * `reachable`: a private, empty keychain (test/e2e/harness/keyring.ts). Default: none, as in this
+   * sandbox, which has no D-Bus session: the keychain cannot be searched.
+   */
+  keychain?: 'reachable';
+  /** AWS_ENDPOINT_URL_IAM is a fake IAM whose iam:ListMFADevices finds no device. */
+  fakeIam?: true;
+  /**
+   * The run gets as far as the profile's lock (MFA serial discovery happens under it): the lock's
+   * empty folders may stay behind, nothing else may change, and no session is cached.
+   */
+  takesLock?: true;
 }
 
 /** Every session command with -p dev and a valid code: only the case's own flaw may stop it. */
@@ -204,24 +218,56 @@ const usageCases: Case[] = [
   { name: "profile ' lead'", args: ['login', '-p', ' lead', '--code', CODE], exit: 2, words: ['bad profile name', '" lead"'] },
   { name: "profile 'trail '", args: ['env', '--profile', 'trail ', '--code', CODE], exit: 2, words: ['bad profile name', '"trail "'] },
   { name: "empty -p ''", args: ['login', '-p', '', '--code', CODE], exit: 2, words: ['bad profile name', '""'] },
+  // A profile named nowhere is most often a typo: exit 2, also when the keychain cannot be searched.
   {
-    name: 'unknown profile, no files at all',
+    name: 'unknown profile, no files at all, no keychain',
     args: ['login', '-p', 'nosuch', '--code', CODE],
     setup: () => {},
     exit: 2,
-    words: ["unknown profile 'nosuch'", '[nosuch-long-term]', '[profile nosuch]'],
+    words: [
+      "unknown profile 'nosuch'",
+      /not in \S+\/\.aws\/credentials or \S+\/\.aws\/config, and the keychain could not be searched \(no D-Bus session/,
+      '`aws-mfa add nosuch`',
+      '[nosuch-long-term]',
+    ],
   },
   {
-    name: 'unknown profile, other profiles exist',
+    name: 'unknown profile, no files at all, an empty keychain',
+    args: ['login', '-p', 'nosuch', '--code', CODE],
+    setup: () => {},
+    keychain: 'reachable',
+    exit: 2,
+    words: [
+      "unknown profile 'nosuch'",
+      /not in \S+\/\.aws\/credentials or \S+\/\.aws\/config, nor in the keychain \(/,
+      '[nosuch-long-term]',
+    ],
+  },
+  {
+    name: 'unknown profile, other profiles exist, no keychain',
     args: ['credential-process', '-p', 'nosuch', '--code', CODE],
     exit: 2,
-    words: ["unknown profile 'nosuch'", '[nosuch-long-term]', '/.aws/credentials', '[profile nosuch]', '/.aws/config'],
+    words: ["unknown profile 'nosuch'", '/.aws/credentials', '/.aws/config', 'the keychain could not be searched', '[nosuch-long-term]'],
   },
   {
-    name: 'unknown default profile (no -p, no AWS_PROFILE)',
+    name: 'unknown profile, other profiles exist, an empty keychain',
+    args: ['credential-process', '-p', 'nosuch', '--code', CODE],
+    keychain: 'reachable',
+    exit: 2,
+    words: ["unknown profile 'nosuch'", '/.aws/credentials', '/.aws/config', 'nor in the keychain', '[nosuch-long-term]'],
+  },
+  {
+    name: 'unknown default profile (no -p, no AWS_PROFILE), no keychain',
     args: ['env', '--code', CODE],
     exit: 2,
-    words: ["unknown profile 'default'", '[default-long-term]', '[default]'],
+    words: ["unknown profile 'default'", 'the keychain could not be searched', '`aws-mfa add default`', '[default-long-term]'],
+  },
+  {
+    name: 'unknown default profile (no -p, no AWS_PROFILE), an empty keychain',
+    args: ['env', '--code', CODE],
+    keychain: 'reachable',
+    exit: 2,
+    words: ["unknown profile 'default'", 'nor in the keychain', '`aws-mfa add default`', '[default-long-term]'],
   },
   {
     name: '[x-long-term] with only the key id',
@@ -253,41 +299,78 @@ const usageCases: Case[] = [
     exit: 2,
     words: ['will not log in profile dev', 'credential_process', 'aws-mfa credential-process'],
   },
+  // No serial anywhere: iam:ListMFADevices is asked (under the profile's lock) and finds no device.
   {
-    name: 'no MFA serial configured',
+    name: 'no MFA serial configured, IAM finds no device',
     command: 'login',
     setup: files(CREDENTIALS, '[profile dev]\nregion = eu-west-1\n'),
+    fakeIam: true,
+    takesLock: true,
     exit: 2,
-    words: ['no MFA device for profile dev', 'mfa_serial'],
+    words: ['no MFA device for profile dev', 'the user has none', 'mfa_serial', '--mfa-serial'],
   },
   {
-    name: 'no MFA serial configured (credential-process)',
+    name: 'no MFA serial configured, IAM finds no device (credential-process)',
     command: 'credential-process',
     setup: files(CREDENTIALS, undefined),
+    fakeIam: true,
+    takesLock: true,
     exit: 2,
-    words: ['no MFA device for profile dev'],
+    words: ['no MFA device for profile dev', 'the user has none'],
   },
+  // Named in the files, no keys there: they may be in the keychain, so when it cannot be reached
+  // its own error is the answer (exit 1); when it can, and holds none, the profile lacks keys (exit 2).
   {
-    name: 'no long-term keys, only a config profile',
+    name: 'no long-term keys, only a config profile, no keychain',
     command: 'exec',
     setup: files(undefined, CONFIG),
-    exit: 2,
-    words: ['no long-term keys for profile dev', '[dev-long-term]', '/.aws/credentials'],
+    exit: 1,
+    words: ['keychain unavailable', 'no D-Bus session', 'dbus-run-session'],
   },
   {
-    name: 'no long-term keys, only a session in [NAME]',
+    name: 'no long-term keys, only a config profile, an empty keychain',
+    command: 'exec',
+    setup: files(undefined, CONFIG),
+    keychain: 'reachable',
+    exit: 2,
+    words: ['no long-term keys for profile dev', 'no keychain item and no [dev-long-term] in', '/.aws/credentials', '`aws-mfa add dev`'],
+  },
+  {
+    name: 'no long-term keys, only a session in [NAME], no keychain',
     command: 'env',
     setup: files(`[dev]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = s\naws_session_token = t\n`, CONFIG),
+    exit: 1,
+    words: ['keychain unavailable', 'no D-Bus session'],
+  },
+  {
+    name: 'no long-term keys, only a session in [NAME], an empty keychain',
+    command: 'env',
+    setup: files(`[dev]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = s\naws_session_token = t\n`, CONFIG),
+    keychain: 'reachable',
     exit: 2,
-    words: ['no long-term keys for profile dev', '[dev-long-term]'],
+    words: ['no long-term keys for profile dev', 'no keychain item and no [dev-long-term]'],
   },
 ];
 
 let unreachableSts: string;
+let iamWithNoDevice: FakeIam;
+/** A private Secret Service with no item: cases pass its env to reach it. */
+const keyring = useKeyring();
 
 beforeAll(async () => {
   unreachableSts = `http://127.0.0.1:${await closedPort()}`;
+  iamWithNoDevice = await FakeIam.start();
 });
+afterAll(() => iamWithNoDevice.close());
+
+/** The environment a case adds: its own, and the keychain or the fake IAM it asks for. */
+function caseEnv(testCase: Pick<Case, 'env' | 'keychain' | 'fakeIam'>): EnvOverrides {
+  return {
+    ...(testCase.keychain === 'reachable' ? keyring().env : {}),
+    ...(testCase.fakeIam ? { AWS_ENDPOINT_URL_IAM: iamWithNoDevice.url } : {}),
+    ...testCase.env,
+  };
+}
 
 /** A throwaway HOME whose STS endpoint is a closed port: a case that reached STS would exit 1. */
 async function withSandbox<T>(use: (box: Sandbox) => Promise<T>): Promise<T> {
@@ -305,11 +388,16 @@ describe.concurrent('bad usage and bad input: exit 2, one line, nothing written'
       (testCase.setup ?? files(CREDENTIALS, CONFIG))(box);
       const before = box.snapshot();
 
-      const result = await box.runCli(testCase.args ?? argv(testCase.command ?? 'login'), { env: testCase.env });
+      const result = await box.runCli(testCase.args ?? argv(testCase.command ?? 'login'), { env: caseEnv(testCase) });
 
       const line = expectRefusal(expect, result, testCase);
       expectNoSecrets(expect, line, [SECRET, CODE]);
-      expect(box.snapshot()).toEqual(before);
+      if (testCase.takesLock) {
+        expectOnlyLockFoldersAdded(expect, before, box.snapshot());
+        expect(existsSync(join(box.cacheHome, 'aws-mfa', 'sessions'))).toBe(false);
+      } else {
+        expect(box.snapshot()).toEqual(before);
+      }
     });
   });
 });
@@ -440,6 +528,7 @@ describe('the credentials file cannot be written', () => {
 });
 
 describe('a dangling symlink as the credentials file', () => {
+  // An empty keychain: with none reachable, its error would be the answer (the keys may be there).
   it('reads as a missing file: no long-term keys, exit 2, the link untouched', async () => {
     await withSandbox(async (box) => {
       box.writeConfig(CONFIG);
@@ -447,9 +536,12 @@ describe('a dangling symlink as the credentials file', () => {
       symlinkSync('../dotfiles/aws-credentials', box.credentialsPath);
       const before = box.snapshot();
 
-      const result = await box.runCli(['login', '-p', 'dev', '--code', CODE]);
+      const result = await box.runCli(['login', '-p', 'dev', '--code', CODE], { env: keyring().env });
 
-      expectRefusal(expect, result, { exit: 2, words: ['no long-term keys for profile dev', '/.aws/credentials'] });
+      expectRefusal(expect, result, {
+        exit: 2,
+        words: ['no long-term keys for profile dev', 'no keychain item and no [dev-long-term] in', '/.aws/credentials'],
+      });
       expect(box.snapshot()).toEqual(before);
       expect(readlinkSync(box.credentialsPath)).toBe('../dotfiles/aws-credentials');
     });

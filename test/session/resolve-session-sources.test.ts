@@ -119,10 +119,10 @@ describe('long-term keys', () => {
   it('a profile named nowhere is an unknown profile (exit 2), whether the keychain answered or not', async () => {
     await writeFiles('', '');
     const io = createFakeIo({ env: env(), now: NOW });
-    const reachable = await session(io, dependencies(io)).catch((caught: unknown) => caught as AwsMfaError);
-    const unreachable = await session(io, dependencies(io, { openProfileKeychain: unreachableKeychain })).catch(
-      (caught: unknown) => caught as AwsMfaError,
-    );
+    const reachable = (await session(io, dependencies(io)).catch((caught: unknown) => caught)) as AwsMfaError;
+    const unreachable = (await session(io, dependencies(io, { openProfileKeychain: unreachableKeychain })).catch(
+      (caught: unknown) => caught,
+    )) as AwsMfaError;
     expect(reachable.exitCode).toBe(ExitCode.usage);
     expect(reachable.why).toContain('nor in the keychain');
     expect(unreachable.exitCode).toBe(ExitCode.usage);
