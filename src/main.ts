@@ -6,6 +6,8 @@ import { AwsMfaError, ExitCode } from './cli/errors.js';
 import type { Io, Terminal } from './cli/io.js';
 import { sessionDependencies } from './session/dependencies.js';
 
+const MAX_STDIN_LINE_BYTES = 64 * 1024;
+
 /** The only place that builds real dependencies, runs a command and turns errors into exit codes. */
 export async function main(argv: readonly string[]): Promise<number> {
   const endOfOptions = argv.indexOf('--');
@@ -81,13 +83,20 @@ function createProcessIo(debugEnabled: boolean): Io {
     debug: debugEnabled ? (text) => void process.stderr.write(`aws-mfa[debug]: ${text}\n`) : () => {},
     now: () => new Date(),
     stdinIsTerminal: Boolean(process.stdin.isTTY),
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readStdin,
     openTerminal,
   };
+}
+
+async function readStdin(extent: 'all' | 'first line' = 'all'): Promise<string> {
+  const chunks: Buffer[] = [];
+  let byteCount = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    byteCount += chunk.length;
+    if (extent === 'first line' && (chunk.includes(0x0a) || byteCount > MAX_STDIN_LINE_BYTES)) break;
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function terminalPaths(): { input: string; output: string } {

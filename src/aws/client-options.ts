@@ -1,4 +1,11 @@
-import type { AwsCredentialIdentity, DeserializeMiddleware, HttpRequest, HttpResponse, MiddlewareStack } from '@smithy/types';
+import type {
+  AwsCredentialIdentity,
+  DeserializeMiddleware,
+  FinalizeRequestMiddleware,
+  HttpRequest,
+  HttpResponse,
+  MiddlewareStack,
+} from '@smithy/types';
 import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 import { type AwsCallContext, translateAwsError } from './aws-error.js';
 import { EnvHttpHandler } from './http-handler.js';
@@ -80,6 +87,11 @@ export class ServiceClient<Client extends SdkClient> {
       relation: 'after',
       toMiddleware: 'deserializerMiddleware',
     });
+    this.sdk.middlewareStack.addRelativeTo(noRetryOfRefusalsAfterSkewCorrection(), {
+      name: 'awsMfaNoRetryOfRefusals',
+      relation: 'before',
+      toMiddleware: 'httpSigningMiddleware',
+    });
   }
 
   /** The HTTP Date header of the last response, for clock-skew hints. */
@@ -124,6 +136,35 @@ export class ServiceClient<Client extends SdkClient> {
       return result;
     };
   }
+}
+
+/** The refusals of a request's time, which a retry with the corrected clock can fix (@smithy's CLOCK_SKEW_ERROR_CODES). */
+const CLOCK_SKEW_ERROR_CODES = new Set([
+  'AuthFailure',
+  'InvalidSignatureException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+]);
+
+/**
+ * The SDK retries any error whose response Date shows a clock skew over 4 min, once it has corrected
+ * its clock. An AccessDenied for a wrong MFA code would then send the same code twice more: only
+ * errors about the request's time are worth that retry.
+ */
+function noRetryOfRefusalsAfterSkewCorrection(): FinalizeRequestMiddleware<object, object> {
+  return (next) => async (args) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      const failure = error as { name?: unknown; $metadata?: { clockSkewCorrected?: boolean } } | undefined;
+      if (failure?.$metadata?.clockSkewCorrected && !CLOCK_SKEW_ERROR_CODES.has(String(failure.name))) {
+        failure.$metadata.clockSkewCorrected = false;
+      }
+      throw error;
+    }
+  };
 }
 
 /** Runs `use` with `client` and destroys the client after, whatever happens. */

@@ -19,8 +19,11 @@ export interface Io {
   now(): Date;
   /** stdin is a terminal: Ctrl-C reaches child processes directly, and secrets are asked for, not read. */
   readonly stdinIsTerminal: boolean;
-  /** All of stdin, for secrets piped in (never on the command line). */
-  readStdin(): Promise<string>;
+  /**
+   * stdin, for secrets piped in (never on the command line): all of it, or only its first line (at
+   * most 64 KiB of it), so that a writer that never stops (`yes SEED | aws-mfa add …`) cannot hang aws-mfa.
+   */
+  readStdin(extent?: 'all' | 'first line'): Promise<string>;
   /** The controlling terminal, for prompts; throws AwsMfaError when there is none. */
   openTerminal(): Terminal;
 }

@@ -126,7 +126,7 @@ async function keysFromUser(options: AddOptions, io: Io): Promise<LongTermKeys> 
 /** A seed is a secret: typed hidden on a terminal, else piped in on stdin; never an argument. */
 async function readTotpSeed(io: Io): Promise<string> {
   if (!io.stdinIsTerminal) {
-    const [firstLine = ''] = (await io.readStdin()).split(/\r?\n/);
+    const [firstLine = ''] = (await io.readStdin('first line')).split(/\r?\n/);
     return normalizeTotpSeed(firstLine);
   }
   const typed = await askOnTerminal(

@@ -1,7 +1,35 @@
-import { AwsMfaError } from '../cli/errors.js';
+import { createAndEnableDevice, type EnrollDeviceDependencies, recordSerialInProfile } from '../admin/enroll-device.js';
+import { showQrCode } from '../admin/enroll-display.js';
+import { type EnrollOptions, type EnrollPlan, type EnrollPlanDependencies, planEnrollment } from '../admin/enroll-plan.js';
+import type { NewVirtualMfaDevice } from '../aws/iam.js';
 import type { Io } from '../cli/io.js';
+import { sessionDependencies } from '../session/dependencies.js';
+import { sessionForProfile } from '../session/session-for-profile.js';
 
-/** Placeholder until the enroll command lands. */
-export async function enrollCommand(_options: Readonly<Record<string, unknown>>, _io: Io): Promise<number> {
-  throw new AwsMfaError('enroll', 'not implemented yet');
+export type EnrollDependencies = EnrollPlanDependencies & EnrollDeviceDependencies;
+
+/** Commander gives --no-qr and --no-store as qr and store, true unless the flag was given. */
+export type EnrollFlags = Omit<EnrollOptions, 'qr' | 'store'> & { readonly qr?: boolean | undefined; readonly store?: boolean | undefined };
+
+/** `enroll`: create and enable a virtual MFA device, store its seed with the profile (or show it once). */
+export async function enrollCommand(flags: EnrollFlags, io: Io): Promise<number> {
+  const options = { ...flags, qr: flags.qr !== false, store: flags.store !== false };
+  await enroll(options, { ...sessionDependencies(io), mfaSession: async () => (await sessionForProfile(options, io)).credentials });
+  return 0;
+}
+
+export async function enroll(options: EnrollOptions, deps: EnrollDependencies): Promise<void> {
+  const plan = await planEnrollment(options, deps);
+  const device = await createAndEnableDevice(plan, deps);
+  if (plan.store && plan.qr) await showQrCode(plan, device, deps.io);
+  if (plan.self) await recordSerialInProfile(plan, device, deps);
+  deps.io.writeStderr(summary(plan, device));
+}
+
+function summary(plan: EnrollPlan, device: NewVirtualMfaDevice): string {
+  const enabled = `aws-mfa: enabled the MFA device ${device.serialNumber} for ${plan.userName}`;
+  if (!plan.self) return `${enabled}; give them its seed and serial (mfa_serial = ${device.serialNumber})\n`;
+  const { settings } = plan;
+  const seed = plan.store ? `its seed is stored with ${settings.profile} in the keychain` : 'its seed is stored nowhere';
+  return `${enabled}; ${seed}, and mfa_serial is set in [${settings.configSectionName}] of ${settings.configFile.path}\n`;
 }

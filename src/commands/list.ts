@@ -1,7 +1,14 @@
 import { AwsMfaError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import type { IniFile } from '../config/aws-files.js';
-import { DEFAULT_LONG_TERM_SUFFIX, type ProfileSettings, profileSettingsFrom, readAwsFiles } from '../config/profile-settings.js';
+import {
+  DEFAULT_LONG_TERM_SUFFIX,
+  type ProfileSettings,
+  profileOfConfigSection,
+  profileSettingsFrom,
+  readAwsFiles,
+} from '../config/profile-settings.js';
+import { alignColumns } from '../output/table.js';
 import { formatExpiration, maskKeyId } from '../session/credentials.js';
 import type { KeychainProfile, ProfileKeychain } from '../store/profile-keychain.js';
 import type { CachedSession, SessionCache } from '../store/session-cache.js';
@@ -62,7 +69,7 @@ function longTermProfiles(credentials: IniFile, config: IniFile): string[] {
   const suffixes = new Map<string, string>();
   for (const [section, values] of config.sections) {
     const suffix = values.get('aws_mfa_long_term_suffix');
-    const profile = section === 'default' ? 'default' : section.startsWith('profile ') ? section.slice('profile '.length) : undefined;
+    const profile = profileOfConfigSection(section);
     if (suffix && profile) suffixes.set(profile, suffix);
   }
   const profiles: string[] = [];
@@ -101,14 +108,5 @@ function formatTable(listings: readonly ProfileListing[]): string {
     listing.totp ? 'yes' : 'no',
     listing.sessionExpiration === null ? '-' : `${listing.sessionValid ? 'until' : 'expired'} ${listing.sessionExpiration}`,
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  return [header, ...rows]
-    .map(
-      (row) =>
-        `${row
-          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-          .join('  ')
-          .trimEnd()}\n`,
-    )
-    .join('');
+  return alignColumns([header, ...rows]);
 }

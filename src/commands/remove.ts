@@ -15,7 +15,11 @@ export interface RemoveDependencies {
 export async function removeCommand(name: string, options: { force?: boolean | undefined }, deps: RemoveDependencies): Promise<number> {
   const profile = validateProfileName(name);
   const keychain = await deps.openProfileKeychain();
-  const item = await keychain.get(profile);
+  const item = await keychain.get(profile).catch((error: unknown) => {
+    // A malformed item is removed all the same: that is the way out its own error gives.
+    if (error instanceof UsageError) return { totpSeed: undefined };
+    throw error;
+  });
   if (!item) throw new UsageError(`cannot remove ${profile}`, 'the keychain holds no item for it', { hint: 'see `aws-mfa list`' });
   if (!options.force && !(await confirmRemoval(profile, item.totpSeed !== undefined, deps.io))) {
     deps.io.writeStderr(`aws-mfa: kept ${profile}\n`);

@@ -53,6 +53,10 @@ export function describeFileError(error: unknown): string {
       return 'too many symbolic links';
     case 'EISDIR':
       return 'it is a directory, not a file';
+    case 'ENOTDIR':
+      return 'a part of its path is not a folder';
+    case 'EEXIST':
+      return 'a file is in the way';
     case 'ENOENT':
       return 'its folder does not exist';
     default:

@@ -1,3 +1,4 @@
+import { split } from 'shlex';
 import type { ServiceTarget } from '../aws/service-target.js';
 import { UsageError } from '../cli/errors.js';
 import type { LongTermKeys } from '../session/credentials.js';
@@ -25,7 +26,7 @@ export interface ProfileSettings {
   readonly profile: string;
   readonly credentialsFile: IniFile;
   readonly configFile: IniFile;
-  /** `profile NAME`, or `default` for the default profile without a `[profile default]`. */
+  /** `profile NAME` (`profile "NAME"` when NAME has spaces or quotes), or `default` for the default profile without a `[profile default]`. */
   readonly configSectionName: string;
   readonly longTermSectionName: string;
   /** Keys in `[NAME-long-term]`, with the serial that section names, if any. */
@@ -92,10 +93,35 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
   };
 }
 
+/**
+ * The config section botocore reads for the profile (the last one, as its dict update keeps), else
+ * the one to write: `profile NAME`, with NAME double-quoted when botocore's shlex split needs it.
+ */
 function findConfigSectionName(configFile: IniFile, profile: string): string {
-  const named = `profile ${profile}`;
-  if (profile === 'default' && !configFile.sections.has(named)) return 'default';
-  return named;
+  const found = [...configFile.sections.keys()].filter((section) => profileOfConfigSection(section) === profile).at(-1);
+  if (found !== undefined && found !== 'default') return found;
+  if (profile === 'default') return 'default';
+  return /[\s"'\\]/.test(profile) ? `profile "${profile.replace(/["\\]/g, '\\$&')}"` : `profile ${profile}`;
+}
+
+/**
+ * The profile a config section configures, as botocore sees it: `default`, or a section starting
+ * with `profile` that shlex splits into two words (`[profile prod]`, `[profile "my prof"]`).
+ */
+export function profileOfConfigSection(section: string): string | undefined {
+  if (section === 'default') return 'default';
+  if (!section.startsWith('profile')) return undefined;
+  const words = shlexSplit(section);
+  return words?.length === 2 ? words[1] : undefined;
+}
+
+/** Python's shlex.split, which botocore applies to section names; undefined where it raises (an open quote). */
+function shlexSplit(text: string): string[] | undefined {
+  try {
+    return split(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function readLongTermKeys(section: Map<string, string>, sectionName: string, file: string): LongTermKeys | undefined {

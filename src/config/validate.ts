@@ -34,7 +34,11 @@ export function validateMfaCode(code: string, source: string): string {
 const LONG_TERM_KEY_ID_PATTERN = /^AKIA[A-Z0-9]{12,124}$/;
 const SECRET_ACCESS_KEY_PATTERN = /^[A-Za-z0-9/+=]{16,128}$/;
 
+/** An unset AWS_ACCESS_KEY_ID, an empty answer: said as such, not as a malformed key. */
+const EMPTY = 'it is empty or not set';
+
 export function validateLongTermKeyId(accessKeyId: string, source: string): string {
+  if (accessKeyId === '') throw new UsageError(`bad access key id from ${source}`, EMPTY);
   if (accessKeyId.startsWith('ASIA')) {
     throw new UsageError(`bad access key id from ${source}`, 'it belongs to temporary session credentials, not to an IAM user', {
       hint: 'aws-mfa needs the long-term key (AKIA…) of the user',
@@ -47,6 +51,7 @@ export function validateLongTermKeyId(accessKeyId: string, source: string): stri
 }
 
 export function validateSecretAccessKey(secretAccessKey: string, source: string): string {
+  if (secretAccessKey === '') throw new UsageError(`bad secret access key from ${source}`, EMPTY);
   if (!SECRET_ACCESS_KEY_PATTERN.test(secretAccessKey)) {
     throw new UsageError(`bad secret access key from ${source}`, 'it must be 16 to 128 letters, digits, /, + or =');
   }

@@ -30,7 +30,7 @@ export function profileKeychainOpener(io: Io): () => Promise<ProfileKeychain> {
         import('../store/keychain.js'),
         import('../store/profile-keychain.js'),
       ]);
-      return new ProfileKeychain(await openKeychain(io.platform));
+      return new ProfileKeychain(await openKeychain(io.platform, io.env));
     })();
     return opened;
   };

@@ -40,6 +40,8 @@ export async function resolveKeySource(
     keychainError = error;
   }
   if (settings.fileKeys) return { keys: settings.fileKeys, origin: 'file', mfaSerial: settings.mfaSerial, totpSeed: undefined };
+  // A malformed item (profile-keychain.ts) was found, not missed: its error says how to replace it.
+  if (keychainError instanceof UsageError) throw keychainError;
   if (!settings.namedInFiles) throw unknownProfile(settings, keychainError);
   if (keychainError) throw keychainError;
   throw new UsageError(

@@ -25,9 +25,14 @@ const UNLOCK_HINT = 'unlock the default keyring (the login keyring, e.g. in Seah
  * The keychain of this platform, through keytar. keytar is loaded here, not at startup: commands
  * that need no keychain never pay for it, nor fail when it is missing.
  */
-export async function openKeychain(platform: NodeJS.Platform): Promise<Keychain> {
+export async function openKeychain(
+  platform: NodeJS.Platform,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<Keychain> {
   const keytar = await loadKeytar(platform);
+  const noSessionBus = usesLibsecret(platform) && !sessionBusFindable(env);
   const translated = async <T>(operation: () => Promise<T>): Promise<T> => {
+    if (noSessionBus) throw noSessionBusFailure(platform);
     try {
       return await operation();
     } catch (error) {
@@ -52,9 +57,7 @@ export function keychainFailure(platform: NodeJS.Platform, error: unknown): AwsM
   if (error instanceof AwsMfaError) return error;
   const message = firstLine(error);
   const name = keychainName(platform);
-  if (/Cannot autolaunch D-Bus|dbus-launch/.test(message)) {
-    return new AwsMfaError('keychain unavailable', `no D-Bus session, which ${name} needs`, { hint: SECRET_SERVICE_HINT });
-  }
+  if (/Cannot autolaunch D-Bus|dbus-launch/.test(message)) return noSessionBusFailure(platform);
   if (/^Could not connect:|^Address element/.test(message)) {
     const why = `the D-Bus session in DBUS_SESSION_BUS_ADDRESS, which ${name} needs, is unusable: ${message}`;
     return new AwsMfaError('keychain unavailable', why, { hint: SECRET_SERVICE_HINT });
@@ -75,6 +78,20 @@ export function keychainFailure(platform: NodeJS.Platform, error: unknown): AwsM
     });
   }
   return new AwsMfaError('keychain unavailable', `${name} failed: ${message}`);
+}
+
+function noSessionBusFailure(platform: NodeJS.Platform): AwsMfaError {
+  return new AwsMfaError('keychain unavailable', `no D-Bus session, which ${keychainName(platform)} needs`, { hint: SECRET_SERVICE_HINT });
+}
+
+/**
+ * GLib (under libsecret) finds the session bus in DBUS_SESSION_BUS_ADDRESS, else at
+ * $XDG_RUNTIME_DIR/bus, else by autolaunch on X11 ($DISPLAY). With none of the three it fails
+ * anyway, but only after creating the user's cache folder, its stand-in for XDG_RUNTIME_DIR: a
+ * failed command must write nothing, so that case is answered here, before GLib is asked.
+ */
+function sessionBusFindable(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Boolean(env.DBUS_SESSION_BUS_ADDRESS || env.XDG_RUNTIME_DIR || env.DISPLAY);
 }
 
 async function loadKeytar(platform: NodeJS.Platform): Promise<Keytar> {

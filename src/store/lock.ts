@@ -1,3 +1,4 @@
+import nodeFs from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AwsMfaError } from '../cli/errors.js';
@@ -15,6 +16,14 @@ const HEARTBEAT_MS = STALE_AFTER_MS / 2;
  */
 const LIBRARY_STALE_MS = 24 * 60 * 60 * 1000;
 const POLL_INTERVAL_MS = 100;
+/** Lock folders are the owner's only, whatever the umask: one that others can write to could be filled so that it can never be removed. */
+const LOCK_FOLDER_MODE = 0o700;
+/** proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): the same calls, with that mkdir made private. */
+const privateLockFs = {
+  ...nodeFs,
+  mkdir: (folder: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+    nodeFs.mkdir(folder, { mode: LOCK_FOLDER_MODE }, callback),
+};
 
 export interface LockOptions {
   /** What the lock protects, for the error when waiting times out. */
@@ -31,12 +40,13 @@ export interface LockOptions {
  */
 export async function withLock<T>(lockPath: string, options: LockOptions, work: () => Promise<T>): Promise<T> {
   const lockfile = await import('proper-lockfile');
-  await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+  await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: LOCK_FOLDER_MODE }).catch((error: unknown) => {
     throw cannotLock(lockPath, options, error);
   });
   const lockOptions = {
     realpath: false,
     lockfilePath: lockPath,
+    fs: privateLockFs,
     stale: LIBRARY_STALE_MS,
     update: HEARTBEAT_MS,
     onCompromised: (error: Error) => options.debug?.(`lock ${lockPath} compromised: ${error.message}`),
@@ -62,6 +72,7 @@ async function acquire(
       await takeOverIfStale(lockPath, options);
       return await lock(lockPath, lockOptions);
     } catch (error) {
+      if (error instanceof AwsMfaError) throw error;
       if (!isCode(error, 'ELOCKED')) throw cannotLock(lockPath, options, error);
     }
     if (Date.now() >= deadline) {
@@ -95,7 +106,7 @@ async function takeOverIfStale(lockPath: string, options: LockOptions): Promise<
   if (!(await isStale(lockPath))) return;
   const guardPath = `${lockPath}.takeover`;
   try {
-    await fs.mkdir(guardPath);
+    await fs.mkdir(guardPath, { mode: LOCK_FOLDER_MODE });
   } catch (error) {
     if (!isCode(error, 'EEXIST')) throw error;
     // Another waiter is taking over; a guard this old was left by one killed meanwhile.
@@ -104,12 +115,22 @@ async function takeOverIfStale(lockPath: string, options: LockOptions): Promise<
   }
   try {
     if (await isStale(lockPath)) {
-      await removeFolder(lockPath);
+      await removeFolder(lockPath).catch((error: unknown) => {
+        throw isCode(error, 'ENOTEMPTY') || isCode(error, 'ENOTDIR') ? notALock(lockPath, error) : error;
+      });
       options.debug?.(`took over ${lockPath}: its holder stopped refreshing it`);
     }
   } finally {
     await removeFolder(guardPath);
   }
+}
+
+/** Files in a lock folder, or a file in its place: not made by aws-mfa, so not removed by it. */
+function notALock(lockPath: string, error: unknown): AwsMfaError {
+  return new AwsMfaError(`cannot take over the stale lock ${lockPath}`, 'it is not an empty folder, as the locks of aws-mfa are', {
+    hint: 'remove it if no aws-mfa is running',
+    cause: error,
+  });
 }
 
 async function isStale(lockPath: string): Promise<boolean> {

@@ -1,4 +1,6 @@
 import { UsageError } from '../cli/errors.js';
+import { validateMfaSerial } from '../config/validate.js';
+import { normalizeTotpSeed } from '../mfa/totp.js';
 import type { Keychain } from './keychain.js';
 
 /** What `aws-mfa add NAME` keeps for a profile. */
@@ -109,9 +111,28 @@ function isItem(value: unknown): value is StoredItem {
     item.version === FORMAT_VERSION &&
     isFilledString(item.accessKeyId) &&
     isFilledString(item.secretAccessKey) &&
-    (item.mfaSerial === undefined || isFilledString(item.mfaSerial)) &&
-    (item.totpSeed === undefined || isFilledString(item.totpSeed))
+    (item.mfaSerial === undefined || isMfaSerial(item.mfaSerial)) &&
+    (item.totpSeed === undefined || isTotpSeed(item.totpSeed))
   );
+}
+
+/** A serial `add` would store: otherwise it would reach STS, or a seed would make codes from garbage. */
+function isMfaSerial(value: unknown): boolean {
+  return isFilledString(value) && passes(() => validateMfaSerial(value, 'the keychain item'));
+}
+
+function isTotpSeed(value: unknown): boolean {
+  return isFilledString(value) && passes(() => normalizeTotpSeed(value));
+}
+
+/** Whether a validator accepts: its message is not wanted, as it may quote the value. */
+function passes(validate: () => unknown): boolean {
+  try {
+    validate();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isFilledString(value: unknown): value is string {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { AwsMfaError } from '../cli/errors.js';
+import { describeFileError } from '../config/aws-files.js';
 import type { CredentialProcessObject } from '../output/credential-process-json.js';
 import { fromCredentialProcessObject, toCredentialProcessObject } from '../output/credential-process-json.js';
 import type { SessionCredentials } from '../session/credentials.js';
@@ -37,12 +39,17 @@ export class SessionCache {
   }
 
   async read(profile: string): Promise<CachedSession | undefined> {
+    const file = this.sessionFile(profile);
     let text: string;
     try {
-      text = await fs.readFile(this.sessionFile(profile), 'utf8');
+      text = await fs.readFile(file, 'utf8');
     } catch (error) {
       if (isCode(error, 'ENOENT')) return undefined;
-      throw error;
+      // A folder in its place, a file in place of a folder, a file of another user: one line, not a raw EISDIR.
+      throw new AwsMfaError(`cannot read the cached session ${file}`, describeFileError(error), {
+        hint: `aws-mfa keeps only cached sessions in ${this.cacheDirectory}: removing what is in the way is safe`,
+        cause: error,
+      });
     }
     const session = parseCacheFile(text);
     return session?.origin.profile === profile ? session : undefined;

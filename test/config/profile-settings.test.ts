@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadProfileSettings, selectProfileName } from '../../src/config/profile-settings.js';
+import { loadProfileSettings, profileOfConfigSection, selectProfileName } from '../../src/config/profile-settings.js';
 
 let home: string;
 
@@ -127,5 +128,47 @@ describe('the IAM target', () => {
     expect((await load({ credentials: KEYS, config: '' }, { ...env, AWS_ENDPOINT_URL_IAM: 'http://iam.example' })).iam.endpoint).toBe(
       'http://iam.example',
     );
+  });
+});
+
+describe('profileOfConfigSection', () => {
+  it.each([
+    ['default', 'default'],
+    ['profile prod', 'prod'],
+    ['profile   prod', 'prod'],
+    ['profile "my prof"', 'my prof'],
+    ["profile 'my prof'", 'my prof'],
+    ['profile "a\\"b"', 'a"b'],
+    ['profile a.b', 'a.b'],
+    ['profile', undefined],
+    ['profile a b', undefined],
+    ['profile "open', undefined],
+    ['profilex', undefined],
+    ['sso-session corp', undefined],
+  ])('reads [%s] as botocore does: %j', (section, profile) => {
+    expect(profileOfConfigSection(section)).toBe(profile);
+  });
+
+  it('agrees with Python shlex on every case above', () => {
+    const sections = [
+      'profile prod',
+      'profile   prod',
+      'profile "my prof"',
+      "profile 'my prof'",
+      'profile "a\\"b"',
+      'profile a b',
+      'profile "open',
+    ];
+    const script = `import json, shlex, sys
+out = []
+for s in json.load(sys.stdin):
+    try:
+        words = shlex.split(s)
+        out.append(words[1] if len(words) == 2 and words[0] == "profile" else None)
+    except ValueError:
+        out.append(None)
+print(json.dumps(out))`;
+    const python = execFileSync('python3', ['-c', script], { input: JSON.stringify(sections), encoding: 'utf8' });
+    expect(JSON.parse(python)).toEqual(sections.map((section) => profileOfConfigSection(section) ?? null));
   });
 });

@@ -23,6 +23,7 @@ import {
   sectionOf,
   sessionTokenCalls,
   timed,
+  withoutCacheFolders,
 } from './harness/session-fixtures.js';
 import { randomSeed, stepOfCode } from './harness/totp-tools.js';
 
@@ -38,7 +39,13 @@ beforeEach(async () => {
 /** Keys that only ever reach aws-mfa through AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
 const storedKeys = { accessKeyId: 'AKIAKEYCHAINTEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiKEYCHAIN0001' } as const;
 const newerKeys = { accessKeyId: 'AKIAKEYCHAINTEST0002', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiKEYCHAIN0002' } as const;
+/** Long-term keys kept in the credentials file, shaped as AWS makes them (add validates what it imports). */
+const fileKeys = { accessKeyId: 'AKIAFILEKEYSTEST0001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiFILEKEYS0001' } as const;
 const otherSerial = 'arn:aws:iam::123456789012:mfa/bob';
+
+function fileKeysSection(section: string): string {
+  return `[${section}]\naws_access_key_id = ${fileKeys.accessKeyId}\naws_secret_access_key = ${fileKeys.secretAccessKey}\n`;
+}
 
 /** Runs bin/aws-mfa (no terminal) with the test keyring's D-Bus session in its environment. */
 function cli(box: Sandbox, args: readonly string[], options: CommandOptions = {}): Promise<RunResult> {
@@ -73,7 +80,13 @@ describe('the story: add --env --totp, configure, then every AWS tool works with
 
     expect(readFileSync(box.configPath, 'utf8')).toBe('[profile prod]\ncredential_process = aws-mfa credential-process --profile prod\n');
     expect(await keyring().lookup('prod')).toBe(
-      JSON.stringify({ version: 1, accessKeyId: storedKeys.accessKeyId, secretAccessKey: storedKeys.secretAccessKey, mfaSerial, totpSeed: seed }),
+      JSON.stringify({
+        version: 1,
+        accessKeyId: storedKeys.accessKeyId,
+        secretAccessKey: storedKeys.secretAccessKey,
+        mfaSerial,
+        totpSeed: seed,
+      }),
     );
 
     // The AWS CLI v1 runs credential_process with no terminal: the code comes from the seed.
@@ -110,7 +123,7 @@ describe('the story: add --env --totp, configure, then every AWS tool works with
 describe('add', () => {
   it('--import moves [prod-long-term] into the keychain: keys out of the file, every other byte kept, the empty section removed', async () => {
     const box = sandbox();
-    const prodBlock = longTermSection('prod');
+    const prodBlock = fileKeysSection('prod-long-term');
     const original = [
       '# my credentials, edited by hand',
       '[default]',
@@ -130,48 +143,48 @@ describe('add', () => {
 
     expect(readFileSync(box.credentialsPath, 'utf8')).toBe(original.replace(`${prodBlock}\n`, ''));
     expect(fileMode(box.credentialsPath)).toBe(0o600);
-    expect(await keychainItem(keyring(), 'prod')).toEqual({ version: 1, ...longTermKeys });
+    expect(await keychainItem(keyring(), 'prod')).toEqual({ version: 1, ...fileKeys });
     expect(result.stderr).toContain('[prod-long-term]');
-    expectNoSecrets(expect, result.stdout + result.stderr, [longTermKeys.secretAccessKey]);
+    expectNoSecrets(expect, result.stdout + result.stderr, [fileKeys.secretAccessKey]);
 
     // The keys now come from the keychain.
     await expectOk(cli(box, ['login', '-p', 'prod', '--code', '123456']));
     const calls = await sessionTokenCalls(moto);
-    expect(calls.map((call) => call.accessKeyId)).toEqual([longTermKeys.accessKeyId]);
+    expect(calls.map((call) => call.accessKeyId)).toEqual([fileKeys.accessKeyId]);
   });
 
   it('--import keeps [prod-long-term] when it holds other keys, such as aws_mfa_device', async () => {
     const box = sandbox();
-    const original = `[prod-long-term]\r\naws_access_key_id = ${longTermKeys.accessKeyId}\r\naws_mfa_device = ${otherSerial}\r\naws_secret_access_key = ${longTermKeys.secretAccessKey}\r\n\r\n[other]\r\nregion = us-west-2\r\n`;
+    const original = `[prod-long-term]\r\naws_access_key_id = ${fileKeys.accessKeyId}\r\naws_mfa_device = ${otherSerial}\r\naws_secret_access_key = ${fileKeys.secretAccessKey}\r\n\r\n[other]\r\nregion = us-west-2\r\n`;
     box.writeCredentials(original);
 
     await expectOk(cli(box, ['add', 'prod', '--import']));
 
-    expect(readFileSync(box.credentialsPath, 'utf8')).toBe(`[prod-long-term]\r\naws_mfa_device = ${otherSerial}\r\n\r\n[other]\r\nregion = us-west-2\r\n`);
-    expect(await keychainItem(keyring(), 'prod')).toEqual({ version: 1, ...longTermKeys });
+    expect(readFileSync(box.credentialsPath, 'utf8')).toBe(
+      `[prod-long-term]\r\naws_mfa_device = ${otherSerial}\r\n\r\n[other]\r\nregion = us-west-2\r\n`,
+    );
+    expect(await keychainItem(keyring(), 'prod')).toEqual({ version: 1, ...fileKeys });
 
     // Keys from the keychain, the serial still from aws_mfa_device.
     await expectOk(cli(box, ['login', '-p', 'prod', '--code', '123456']));
     const [call] = await sessionTokenCalls(moto);
-    expect(call?.accessKeyId).toBe(longTermKeys.accessKeyId);
+    expect(call?.accessKeyId).toBe(fileKeys.accessKeyId);
     expect(call?.body.get('SerialNumber')).toBe(otherSerial);
   });
 
   it('--import takes long-term keys kept in [prod] itself, and login can then write the session there', async () => {
     const box = sandbox();
-    box.writeCredentials(
-      `[prod]\naws_access_key_id = ${longTermKeys.accessKeyId}\naws_secret_access_key = ${longTermKeys.secretAccessKey}\n\n[other]\nregion = us-west-2\n`,
-    );
+    box.writeCredentials(`${fileKeysSection('prod')}\n[other]\nregion = us-west-2\n`);
     box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n`);
 
     await expectOk(cli(box, ['add', 'prod', '--import']));
 
     expect(readFileSync(box.credentialsPath, 'utf8')).toBe('[other]\nregion = us-west-2\n');
-    expect(await keychainItem(keyring(), 'prod')).toEqual({ version: 1, ...longTermKeys });
+    expect(await keychainItem(keyring(), 'prod')).toEqual({ version: 1, ...fileKeys });
 
     await expectOk(cli(box, ['login', '-p', 'prod', '--code', '123456']));
     expect(sectionOf(readFileSync(box.credentialsPath, 'utf8'), 'prod')).toMatchObject({ aws_access_key_id: motoSession.accessKeyId });
-    expect((await sessionTokenCalls(moto))[0]?.accessKeyId).toBe(longTermKeys.accessKeyId);
+    expect((await sessionTokenCalls(moto))[0]?.accessKeyId).toBe(fileKeys.accessKeyId);
   });
 
   it('refuses --import when the file has no keys for the profile (exit 2, nothing stored)', async () => {
@@ -203,7 +216,10 @@ describe('add', () => {
   it('reads the seed as pasted (lower case, grouped, padded) and stores it canonical', async () => {
     const box = sandbox();
     const seed = randomSeed();
-    const pasted = `${seed.toLowerCase().replace(/(.{4})/g, '$1 ').trim()}====\nignored second line\n`;
+    const pasted = `${seed
+      .toLowerCase()
+      .replace(/(.{4})/g, '$1 ')
+      .trim()}====\nignored second line\n`;
 
     const result = await expectOk(addFromEnv(box, 'prod', storedKeys, ['--totp'], pasted));
 
@@ -414,8 +430,9 @@ describe('without a keychain (no D-Bus session)', () => {
 
   it('add, code and remove fail with one line that says the keychain needs D-Bus; nothing is written', async () => {
     const box = sandbox();
-    box.writeCredentials(longTermSection('prod'));
-    const before = box.snapshot();
+    box.writeCredentials(fileKeysSection('prod-long-term'));
+    // libsecret (GLib) may create an empty XDG_CACHE_HOME while failing: folders there do not count.
+    const before = withoutCacheFolders(box.snapshot());
     const runs = {
       add: await box.runCli(['add', 'prod', '--env'], {
         env: { ...noBus, AWS_ACCESS_KEY_ID: storedKeys.accessKeyId, AWS_SECRET_ACCESS_KEY: storedKeys.secretAccessKey },
@@ -428,9 +445,9 @@ describe('without a keychain (no D-Bus session)', () => {
     for (const [name, result] of Object.entries(runs)) {
       const line = expectRefusal(expect, result, { exit: 1, words: ['keychain unavailable', 'D-Bus'] });
       expect(line, name).toMatch(/dbus-run-session|desktop session/);
-      expectNoSecrets(expect, line, [storedKeys.secretAccessKey, longTermKeys.secretAccessKey]);
+      expectNoSecrets(expect, line, [storedKeys.secretAccessKey, fileKeys.secretAccessKey]);
     }
-    expect(box.snapshot()).toEqual(before);
+    expect(withoutCacheFolders(box.snapshot())).toEqual(before);
   });
 
   it('list still lists the file profiles and says on stderr that the keychain is unavailable (exit 0)', async () => {

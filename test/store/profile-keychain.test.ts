@@ -97,6 +97,13 @@ describe('an item not in aws-mfa format', () => {
     'no secret key': JSON.stringify({ version: 1, accessKeyId: 'AKIA1' }),
     'an empty key id': JSON.stringify({ version: 1, accessKeyId: '', secretAccessKey: 'SECRET-EMPTY-ID' }),
     'a serial that is not a string': JSON.stringify({ version: 1, accessKeyId: 'AKIA1', secretAccessKey: 'SECRET-SERIAL', mfaSerial: 7 }),
+    'a serial add would refuse': JSON.stringify({ version: 1, accessKeyId: 'AKIA1', secretAccessKey: 'SECRET-S', mfaSerial: 'mfa/{x}' }),
+    'a seed that is not base32': JSON.stringify({
+      version: 1,
+      accessKeyId: 'AKIA1',
+      secretAccessKey: 'SECRET-SEED',
+      totpSeed: 'SEED-0189-SEED-0189',
+    }),
   };
 
   it.each(Object.entries(malformed))('fails get() with a usage error that names the profile only: %s', async (_, secret) => {
