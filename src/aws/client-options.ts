@@ -6,6 +6,7 @@ import type {
   HttpResponse,
   MiddlewareStack,
 } from '@smithy/types';
+import { AwsMfaError } from '../cli/errors.js';
 import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 import { type AwsCallContext, translateAwsError } from './aws-error.js';
 import { EnvHttpHandler } from './http-handler.js';
@@ -233,4 +234,9 @@ function noExchange(): HttpExchange {
 function parseHttpDate(text: string): Date | undefined {
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** A successful response without the fields the operation promises. */
+export function incompleteResponse(service: 'STS' | 'IAM', operation: string, what: string): AwsMfaError {
+  return new AwsMfaError(`${operation} failed`, `the response from AWS ${service} holds no complete ${what}`);
 }

@@ -11,9 +11,8 @@ import {
   ListMFADevicesCommand,
   type MFADevice,
 } from '@aws-sdk/client-iam';
-import { AwsMfaError } from '../cli/errors.js';
 import type { LongTermKeys } from '../session/credentials.js';
-import { type AwsClientRequest, type CallContext, ServiceClient, withClient } from './client-options.js';
+import { type AwsClientRequest, type CallContext, incompleteResponse, ServiceClient, withClient } from './client-options.js';
 
 export type IamClient = ServiceClient<IAMClient>;
 
@@ -61,7 +60,7 @@ export async function createVirtualMfaDevice(request: AwsClientRequest & { devic
     client.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: request.deviceName })),
   );
   const { SerialNumber, Base32StringSeed } = output.VirtualMFADevice ?? {};
-  if (!SerialNumber || !Base32StringSeed?.length) throw incompleteResponse('CreateVirtualMFADevice', 'device and seed');
+  if (!SerialNumber || !Base32StringSeed?.length) throw incompleteResponse('IAM', 'CreateVirtualMFADevice', 'device and seed');
   // The API's blob holds the seed's base32 text, not the seed's bytes.
   return { serialNumber: SerialNumber, totpSeed: Buffer.from(Base32StringSeed).toString('ascii') };
 }
@@ -106,7 +105,7 @@ export interface IamUser {
 export async function getUser(request: AwsClientRequest & { userName: string }): Promise<IamUser> {
   const output = await callIam(request, 'GetUser', (client) => client.send(new GetUserCommand({ UserName: request.userName })));
   const { UserName, Arn } = output.User ?? {};
-  if (!UserName || !Arn) throw incompleteResponse('GetUser', 'user');
+  if (!UserName || !Arn) throw incompleteResponse('IAM', 'GetUser', 'user');
   return { userName: UserName, arn: Arn };
 }
 
@@ -133,7 +132,7 @@ export async function createAccessKey(request: AwsClientRequest & { userName: st
     client.send(new CreateAccessKeyCommand({ UserName: request.userName })),
   );
   const { AccessKeyId, SecretAccessKey } = output.AccessKey ?? {};
-  if (!AccessKeyId || !SecretAccessKey) throw incompleteResponse('CreateAccessKey', 'access key');
+  if (!AccessKeyId || !SecretAccessKey) throw incompleteResponse('IAM', 'CreateAccessKey', 'access key');
   return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey };
 }
 
@@ -186,8 +185,4 @@ function toMfaDevice({ SerialNumber, EnableDate }: MFADevice): MfaDevice[] {
 
 function toAccessKeyInfo({ AccessKeyId, Status, CreateDate }: AccessKeyMetadata): AccessKeyInfo[] {
   return AccessKeyId ? [{ accessKeyId: AccessKeyId, status: Status ?? 'Active', createDate: CreateDate }] : [];
-}
-
-function incompleteResponse(operation: string, what: string): AwsMfaError {
-  return new AwsMfaError(`${operation} failed`, `the response from AWS IAM holds no complete ${what}`);
 }

@@ -5,9 +5,8 @@ import {
   GetSessionTokenCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { AwsMfaError } from '../cli/errors.js';
 import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
-import { type AwsClientRequest, type Env, ServiceClient, withClient } from './client-options.js';
+import { type AwsClientRequest, type Env, incompleteResponse, ServiceClient, withClient } from './client-options.js';
 import type { ServiceTarget } from './service-target.js';
 
 export type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
@@ -74,16 +73,12 @@ function createStsClient(request: AwsClientRequest): ServiceClient<STSClient> {
 function toSessionCredentials(credentials: Credentials | undefined): SessionCredentials {
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials ?? {};
   if (!AccessKeyId || !SecretAccessKey || !SessionToken || !(Expiration instanceof Date)) {
-    throw incompleteResponse('GetSessionToken', 'credentials');
+    throw incompleteResponse('STS', 'GetSessionToken', 'credentials');
   }
   return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Expiration };
 }
 
 function toCallerIdentity({ Account, Arn, UserId }: GetCallerIdentityCommandOutput): CallerIdentity {
-  if (!Account || !Arn || !UserId) throw incompleteResponse('GetCallerIdentity', 'identity');
+  if (!Account || !Arn || !UserId) throw incompleteResponse('STS', 'GetCallerIdentity', 'identity');
   return { account: Account, arn: Arn, userId: UserId };
-}
-
-function incompleteResponse(operation: string, what: string): AwsMfaError {
-  return new AwsMfaError(`${operation} failed`, `the response from AWS STS holds no complete ${what}`);
 }

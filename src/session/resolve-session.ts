@@ -2,6 +2,7 @@ import { AwsCallError } from '../aws/aws-error.js';
 import type { GetSessionTokenRequest, SessionTokenResult } from '../aws/sts.js';
 import { AwsMfaError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
+import { describeFileError } from '../config/aws-files.js';
 import { formatDuration } from '../config/duration.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
 import type { MfaCode } from '../mfa/code-source.js';
@@ -121,11 +122,21 @@ async function fetchAndCacheSession(request: SessionRequest, source: KeySource, 
     .catch((error: unknown) => {
       throw withSeedHint(error, code, settings.profile, deps.io.now());
     });
-  await deps.cache.write({
-    origin: { profile: settings.profile, mfaSerial, keySource: source.origin, longTermKeyId: source.keys.accessKeyId },
-    credentials,
-  });
+  await cacheSession(
+    { origin: { profile: settings.profile, mfaSerial, keySource: source.origin, longTermKeyId: source.keys.accessKeyId }, credentials },
+    deps,
+  );
   return credentials;
+}
+
+/** A session that STS issued is used even when it cannot be cached: the code that got it cannot be used again. */
+async function cacheSession(session: CachedSession, deps: SessionDependencies): Promise<void> {
+  try {
+    await deps.cache.write(session);
+  } catch (error) {
+    const why = describeFileError(error);
+    deps.io.notice(`aws-mfa: could not cache the session of ${session.origin.profile} (${why}): the next run will ask for a code again\n`);
+  }
 }
 
 /** A wrong code computed from the stored seed means a skewed clock or a seed of another device. */

@@ -87,7 +87,12 @@ describe('long-term keys', () => {
     await session(io, deps);
 
     expect(calls[0]).toMatchObject({ keys: KEYCHAIN_ITEM, serialNumber: SERIAL });
-    expect((await deps.cache.read('prod'))?.origin).toEqual({ profile: 'prod', mfaSerial: SERIAL, keySource: 'keychain', longTermKeyId: KEYCHAIN_ITEM.accessKeyId });
+    expect((await deps.cache.read('prod'))?.origin).toEqual({
+      profile: 'prod',
+      mfaSerial: SERIAL,
+      keySource: 'keychain',
+      longTermKeyId: KEYCHAIN_ITEM.accessKeyId,
+    });
   });
 
   it('a configured serial wins over the keychain item’s', async () => {

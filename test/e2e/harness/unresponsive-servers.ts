@@ -80,7 +80,10 @@ export class UnacceptingServer {
 function firstLineNumber(child: ChildProcess): Promise<number> {
   return new Promise((resolvePort, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`the never-accepting socket printed no port within ${startTimeoutMs} ms`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the never-accepting socket printed no port within ${startTimeoutMs} ms`)),
+      startTimeoutMs,
+    );
     child.once('exit', (code) => reject(new Error(`the never-accepting socket exited (${code}): ${output}`)));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
