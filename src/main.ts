@@ -1,10 +1,18 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import tty from 'node:tty';
 import { type Invocation, parseInvocation } from './cli/arguments.js';
 import { AwsMfaError, ExitCode } from './cli/errors.js';
 import type { Io, Terminal } from './cli/io.js';
+// The session commands are imported statically: the cached path then reads one bundle chunk, not
+// a chain of them. Every other command, and everything a new session needs, is loaded on demand.
+import { credentialProcessCommand } from './commands/credential-process.js';
+import { envCommand } from './commands/env.js';
+import { execCommand } from './commands/exec.js';
+import { loginCommand } from './commands/login.js';
 import { sessionDependencies } from './session/dependencies.js';
+
+/** Set by the bundler (esbuild.config.mjs) from package.json. */
+declare const AWS_MFA_VERSION: string;
 
 const MAX_STDIN_LINE_BYTES = 64 * 1024;
 
@@ -14,7 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const debugEnabled = (endOfOptions === -1 ? argv : argv.slice(0, endOfOptions)).includes('--debug');
   const io = createProcessIo(debugEnabled);
   try {
-    const invocation = parseInvocation(argv, packageVersion(), {
+    const invocation = parseInvocation(argv, AWS_MFA_VERSION, {
       writeOut: (text) => io.writeStdout(text),
       writeErr: (text) => io.writeStderr(text),
     });
@@ -30,13 +38,13 @@ async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: 
   const operand = invocation.operands[0] ?? '';
   switch (invocation.command) {
     case 'login':
-      return (await import('./commands/login.js')).loginCommand(options, io);
+      return loginCommand(options, io);
     case 'credential-process':
-      return (await import('./commands/credential-process.js')).credentialProcessCommand(options, io);
+      return credentialProcessCommand(options, io);
     case 'env':
-      return (await import('./commands/env.js')).envCommand(options, io);
+      return envCommand(options, io);
     case 'exec':
-      return (await import('./commands/exec.js')).execCommand(invocation.operands, options, io);
+      return execCommand(invocation.operands, options, io);
     case 'add':
       return (await import('./commands/add.js')).addCommand(operand, options, sessionDependencies(io));
     case 'remove':
@@ -139,9 +147,4 @@ function openTerminal(): Terminal {
       output.destroy();
     },
   };
-}
-
-function packageVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../package.json') as { version: string }).version;
 }

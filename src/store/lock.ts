@@ -39,7 +39,8 @@ export interface LockOptions {
  * mkdir protocol with an mtime heartbeat). Waits while another live process holds it.
  */
 export async function withLock<T>(lockPath: string, options: LockOptions, work: () => Promise<T>): Promise<T> {
-  const lockfile = await import('proper-lockfile');
+  // A CommonJS module: its default export is module.exports, in Node and in the bundle alike.
+  const { default: lockfile } = await import('proper-lockfile');
   await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: LOCK_FOLDER_MODE }).catch((error: unknown) => {
     throw cannotLock(lockPath, options, error);
   });

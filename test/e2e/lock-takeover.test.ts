@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { repoRoot } from './harness/paths.js';
+import { builtModule } from './harness/paths.js';
 import { killGroup } from './harness/process.js';
 
-// The lock of src/store/lock.ts (built into dist/) under a storm of stale-lock takeovers, with
+// The lock of src/store/lock.ts (built into .build/modules) under a storm of stale-lock takeovers, with
 // real processes: each holder checks that it is alone (an owner file created with O_EXCL), and
 // some die holding the lock, SIGKILLed with its mtime made old, so that every waiter sees a stale
 // lock at once. proper-lockfile's own takeover let two waiters both "hold" the lock (an overlap,
 // or a crash on the vanished lock folder) a few times in 100 takeovers; aws-mfa's guarded
 // takeover must give none.
 
-const lockModule = pathToFileURL(join(repoRoot, 'dist', 'store', 'lock.js')).href;
+const lockModule = pathToFileURL(builtModule('store', 'lock.js')).href;
 
 const worker = `
 import fs from "node:fs";

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsMfaError } from '../../src/cli/errors.js';
 import { claimTimeStep, type StepGuardDependencies } from '../../src/mfa/step-guard.js';
-import { repoRoot } from '../e2e/harness/paths.js';
+import { builtModule } from '../e2e/harness/paths.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 const OTHER_SERIAL = 'GAHT12345678';
@@ -181,9 +181,9 @@ describe('claimTimeStep', () => {
 });
 
 describe('claimTimeStep across processes', () => {
-  // The built module (test/e2e/harness/global-setup.ts builds dist/), each process with its own
+  // The built module (test/e2e/harness/global-setup.ts builds .build/modules), each process with its own
   // fake clock at the same moment: only the inter-process lock keeps their steps apart.
-  const stepGuardModule = pathToFileURL(join(repoRoot, 'dist', 'mfa', 'step-guard.js')).href;
+  const stepGuardModule = pathToFileURL(builtModule('mfa', 'step-guard.js')).href;
   const worker = `
 const { claimTimeStep } = await import(process.env.STEP_GUARD_MODULE);
 let nowMs = Number(process.env.START_MS);

@@ -1,6 +1,6 @@
 // Runs Keychain operations in a process of its own: libsecret connects to the D-Bus session of its
 // environment once, so each environment needs a fresh process.
-// Arguments: the built keychain module (dist/store/keychain.js) and a JSON array of [operation, ...arguments].
+// Arguments: the built keychain module (.build/modules/store/keychain.js) and a JSON array of [operation, ...arguments].
 // Prints a JSON array with one outcome per operation: {value} or {error: {line, exitCode}}.
 import { pathToFileURL } from 'node:url';
 

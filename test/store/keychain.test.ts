@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/cli/errors.js';
 import { keychainFailure } from '../../src/store/keychain.js';
 import { useKeyring } from '../e2e/harness/keyring.js';
-import { repoRoot } from '../e2e/harness/paths.js';
+import { builtModule, repoRoot } from '../e2e/harness/paths.js';
 import { runProcess } from '../e2e/harness/process.js';
 
 type Operation = ['get' | 'delete', string] | ['set', string, string] | ['entries'];
@@ -16,7 +16,7 @@ const SESSION_HINT = 'run inside a desktop session or `dbus-run-session`, with a
 const UNLOCK_HINT = 'unlock the default keyring (the login keyring, e.g. in Seahorse) and try again';
 /** The attribute that keytar's searches match (libsecret adds it for keytar's schema). */
 const GENERIC_SCHEMA = { 'xdg:schema': 'org.freedesktop.Secret.Generic' };
-const builtKeychain = join(repoRoot, 'dist', 'store', 'keychain.js');
+const builtKeychain = builtModule('store', 'keychain.js');
 const childScript = join(repoRoot, 'test', 'store', 'keychain-child.mjs');
 
 const keyring = useKeyring();
@@ -210,9 +210,9 @@ describe('an item of service aws-mfa without an account, stored by another clien
 describe('keytar that cannot load', () => {
   it('is not installed: says to reinstall with libsecret, or use the credentials file', async () => {
     const copy = join(folder, 'no-keytar');
-    cpSync(join(repoRoot, 'dist'), join(copy, 'dist'), { recursive: true });
+    cpSync(builtModule(), join(copy, 'modules'), { recursive: true });
 
-    const [outcome] = await inChild({}, [['get', 'p']], join(copy, 'dist', 'store', 'keychain.js'));
+    const [outcome] = await inChild({}, [['get', 'p']], join(copy, 'modules', 'store', 'keychain.js'));
 
     expect(outcome?.error?.line).toBe(
       `aws-mfa: keychain unavailable: keytar, which aws-mfa uses to reach ${SECRET_SERVICE}, is not installed or was not built ` +
@@ -222,11 +222,11 @@ describe('keytar that cannot load', () => {
 
   it('misses libsecret at run time: says which package to install', async () => {
     const copy = join(folder, 'no-libsecret');
-    cpSync(join(repoRoot, 'dist'), join(copy, 'dist'), { recursive: true });
+    cpSync(builtModule(), join(copy, 'modules'), { recursive: true });
     cpSync(join(repoRoot, 'node_modules', 'keytar'), join(copy, 'node_modules', 'keytar'), { recursive: true });
     hideLibsecret(join(copy, 'node_modules', 'keytar', 'build', 'Release', 'keytar.node'));
 
-    const [outcome] = await inChild({}, [['get', 'p']], join(copy, 'dist', 'store', 'keychain.js'));
+    const [outcome] = await inChild({}, [['get', 'p']], join(copy, 'modules', 'store', 'keychain.js'));
 
     expect(outcome?.error?.line).toBe(
       `aws-mfa: keychain unavailable: libsecret, which keytar needs to reach ${SECRET_SERVICE}, is missing: ` +

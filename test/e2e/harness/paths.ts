@@ -6,3 +6,14 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 
 /** The CLI as a user runs it: the shebang script that loads the built dist/. */
 export const cliPath = join(repoRoot, 'bin', 'aws-mfa');
+
+/**
+ * A source module compiled on its own (test/e2e/harness/global-setup.ts compiles src/ into
+ * .build/modules), for tests that run one module in a child process; the CLI itself is a bundle.
+ */
+export function builtModule(...pathInSrc: string[]): string {
+  return join(repoRoot, '.build', 'modules', ...pathInSrc);
+}
+
+/** esbuild's metafile of the bundle: which sources each chunk of dist/ holds. */
+export const bundleMetafile = join(repoRoot, '.build', 'esbuild-meta.json');

@@ -1,3 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-var s={ok:0,failed:1,usage:2,auditFindings:3,interrupted:130},n=class extends Error{what;why;hint;exitCode;constructor(e,i,t={}){super(`${e}: ${i}`,t.cause===void 0?void 0:{cause:t.cause}),this.name=new.target.name,this.what=e,this.why=i,this.hint=t.hint,this.exitCode=t.exitCode??s.failed}toLine(){return`aws-mfa: ${this.what}: ${this.why}${this.hint?` (${this.hint})`:""}`}},r=class extends n{constructor(e,i,t={}){super(e,i,{...t,exitCode:s.usage})}},o=class extends n{constructor(e){super(e,"interrupted",{exitCode:s.interrupted})}};export{s as a,n as b,r as c,o as d};
-//# sourceMappingURL=chunk-OCMX5MN2.js.map

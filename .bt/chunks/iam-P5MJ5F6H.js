@@ -1,3 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{f as a,g as b,h as c,i as d,j as e,k as f,l as g,m as h,n as i,o as j}from"./chunk-X2EB3GHG.js";import"./chunk-R7JBTCXD.js";import"./chunk-GAJPDGJF.js";import"./chunk-OCMX5MN2.js";import"./chunk-ZEBTNEXY.js";import"./chunk-5EXTTRQP.js";import"./chunk-K2MNY4VM.js";import"./chunk-IMZTFCTV.js";import"./chunk-GIIHO7R2.js";import"./chunk-Y4OFNP4B.js";import"./chunk-DSHDLVBN.js";import"./chunk-K5C54X3A.js";export{h as createAccessKey,a as createIamClient,c as createVirtualMfaDevice,i as deleteAccessKey,e as deleteVirtualMfaDevice,d as enableMfaDevice,f as getUser,g as listAccessKeys,b as listMfaDevices,j as principalOf};
-//# sourceMappingURL=iam-P5MJ5F6H.js.map

@@ -1,5 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a as m}from"./chunk-66HIEZZP.js";import{a as c}from"./chunk-H7VNWNIJ.js";import{c as a}from"./chunk-OCMX5MN2.js";import"./chunk-K5C54X3A.js";async function p(t,r,o){let e=c(t),i=await o.openProfileKeychain(),n=await i.get(e).catch(s=>{if(s instanceof a)return{totpSeed:void 0};throw s});if(!n)throw new a(`cannot remove ${e}`,"the keychain holds no item for it",{hint:"see `aws-mfa list`"});return!r.force&&!await f(e,n.totpSeed!==void 0,o.io)?(o.io.writeStderr(`aws-mfa: kept ${e}
-`),0):(await i.delete(e),await o.cache.delete(e),o.io.writeStderr(`aws-mfa: removed ${e} from the keychain and dropped its cached session
-`),0)}async function f(t,r,o){let e=r?"its long-term keys and TOTP seed":"its long-term keys";return m(o,"confirmation",({confirm:i},n)=>i({message:`Delete ${t} from the keychain, with ${e}?`,default:!1},n),"pass --force to remove without asking")}export{p as removeCommand};
-//# sourceMappingURL=remove-EENIJKVB.js.map
