@@ -27,7 +27,7 @@ export interface AwsClientRequest {
 
 /** The AWS CLI's choice when no region is configured. */
 export const DEFAULT_REGION = 'us-east-1';
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
 
 /** The options every SDK client gets: each one fixed, so that none is read from AWS_* variables or ~/.aws. */
 export interface ClientOptions {

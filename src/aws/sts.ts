@@ -5,8 +5,10 @@ import {
   GetSessionTokenCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
+import { StandardRetryStrategy } from '@smithy/core/retry';
+import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
 import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
-import { type AwsClientRequest, type Env, incompleteResponse, ServiceClient, withClient } from './client-options.js';
+import { type AwsClientRequest, type Env, incompleteResponse, MAX_ATTEMPTS, ServiceClient, withClient } from './client-options.js';
 import type { ServiceTarget } from './service-target.js';
 
 export type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
@@ -41,21 +43,24 @@ export interface CallerIdentity {
 
 export async function getSessionToken(request: GetSessionTokenRequest): Promise<SessionTokenResult> {
   const { keys, target, env, debug } = request;
-  return withClient(createStsClient({ credentials: keys, target, env, debug }), async (sts) => {
-    const output = await sts.call(
-      'GetSessionToken',
-      (client) =>
-        client.send(
-          new GetSessionTokenCommand({
-            SerialNumber: request.serialNumber,
-            TokenCode: request.tokenCode,
-            DurationSeconds: request.durationSeconds,
-          }),
-        ),
-      { secrets: [request.tokenCode] },
-    );
-    return { credentials: toSessionCredentials(output.Credentials), serverDate: sts.serverDate };
-  });
+  return withClient(
+    createStsClient({ credentials: keys, target, env, debug }, new RetryUnlessTheCodeMayHaveBeenUsed(MAX_ATTEMPTS)),
+    async (sts) => {
+      const output = await sts.call(
+        'GetSessionToken',
+        (client) =>
+          client.send(
+            new GetSessionTokenCommand({
+              SerialNumber: request.serialNumber,
+              TokenCode: request.tokenCode,
+              DurationSeconds: request.durationSeconds,
+            }),
+          ),
+        { secrets: [request.tokenCode] },
+      );
+      return { credentials: toSessionCredentials(output.Credentials), serverDate: sts.serverDate };
+    },
+  );
 }
 
 export async function getCallerIdentity(request: GetCallerIdentityRequest): Promise<CallerIdentity> {
@@ -65,9 +70,27 @@ export async function getCallerIdentity(request: GetCallerIdentityRequest): Prom
   return toCallerIdentity(output);
 }
 
-function createStsClient(request: AwsClientRequest): ServiceClient<STSClient> {
+function createStsClient(request: AwsClientRequest, retryStrategy?: StandardRetryStrategy): ServiceClient<STSClient> {
   // STS also signs with SigV4a: its region set is fixed too, so that none is read from the AWS config.
-  return new ServiceClient('sts', request, (options) => new STSClient({ ...options, sigv4aSigningRegionSet: [options.region] }));
+  return new ServiceClient(
+    'sts',
+    request,
+    (options) => new STSClient({ ...options, sigv4aSigningRegionSet: [options.region], ...(retryStrategy ? { retryStrategy } : {}) }),
+  );
+}
+
+/**
+ * AWS accepts an MFA code once. A request that timed out or lost its connection may have reached
+ * AWS and used the code, and a retry could then only be refused as a reused code: such network
+ * errors are reported at once. Throttling and server errors are answers that AWS did not serve the
+ * request, and are retried as usual.
+ */
+class RetryUnlessTheCodeMayHaveBeenUsed extends StandardRetryStrategy {
+  override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    const answered = errorInfo.error?.$metadata?.httpStatusCode !== undefined;
+    if (errorInfo.errorType === 'TRANSIENT' && !answered) throw new Error('not retried: the MFA code may have been used');
+    return super.refreshRetryTokenForRetry(token, errorInfo);
+  }
 }
 
 function toSessionCredentials(credentials: Credentials | undefined): SessionCredentials {

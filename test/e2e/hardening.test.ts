@@ -250,19 +250,18 @@ describe.concurrent('an STS that never answers: one line after the bounded timeo
     }
   }
 
-  // 3 attempts of a 15 s request timeout: about 45 s.
+  // One 15 s request timeout: a request that may have reached AWS is not sent again with its code.
   it('a server that accepts the connection and never answers', { timeout: 180_000 }, async ({ expect }) => {
     const server = await SilentServer.start();
     try {
       await expectTimedOut(expect, server.url);
-      expect(server.connections).toBeGreaterThanOrEqual(1);
-      expect(server.connections).toBeLessThanOrEqual(3);
+      expect(server.connections).toBe(1);
     } finally {
       await server.close();
     }
   });
 
-  // 3 attempts of a 5 s connection timeout.
+  // One 5 s connection timeout.
   it('a server that never accepts the connection', { timeout: 180_000 }, async ({ expect }) => {
     const server = await UnacceptingServer.start();
     try {
