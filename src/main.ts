@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import tty from 'node:tty';
+import { createRequire } from 'node:module';
 import { type Invocation, parseInvocation } from './cli/arguments.js';
 import { AwsMfaError, ExitCode } from './cli/errors.js';
 import type { Io, Terminal } from './cli/io.js';
@@ -137,6 +137,8 @@ function openTerminal(): Terminal {
     fs.closeSync(inputFd);
     throw error;
   }
+  // Required here, not imported: only a prompt needs it, and loading it costs the cached path time.
+  const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
   const input = new tty.ReadStream(inputFd);
   const output = new tty.WriteStream(outputFd);
   return {

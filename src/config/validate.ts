@@ -7,9 +7,15 @@ const MFA_CODE_PATTERN = /^\d{6}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const UNSAFE_PROFILE_CHARACTERS = /[[\]\u0000-\u001f\u007f]/;
 
+/** Profile names become cache file names, percent-encoded: this keeps those within every file system's limit. */
+const MAX_PROFILE_NAME_BYTES = 64;
+
 export function validateProfileName(name: string): string {
   if (name === '' || name.trim() !== name || UNSAFE_PROFILE_CHARACTERS.test(name)) {
     throw new UsageError('bad profile name', `${JSON.stringify(name)} is empty, has surrounding spaces, brackets or control characters`);
+  }
+  if (Buffer.byteLength(name, 'utf8') > MAX_PROFILE_NAME_BYTES) {
+    throw new UsageError('bad profile name', `it is longer than ${MAX_PROFILE_NAME_BYTES} bytes`);
   }
   return name;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -33,7 +32,10 @@ export async function writeFileAtomic(file: string, contents: string, options: {
   const target = await resolveWriteTarget(file);
   const mode = options.keepMode ? ((await existingMode(target)) ?? options.mode) : options.mode;
   await removeStrayTemporaryFiles(target);
-  const temporary = path.join(path.dirname(target), `${temporaryPrefix(target)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = path.join(
+    path.dirname(target),
+    `${temporaryPrefix(target)}${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`,
+  );
   const handle = await fs.open(temporary, 'wx', mode);
   try {
     try {

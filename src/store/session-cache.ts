@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AwsMfaError } from '../cli/errors.js';
@@ -28,8 +27,8 @@ interface CacheFileV1 {
 }
 
 /**
- * One JSON file per profile under `<cache>/sessions`, named by a hash of the profile so that no
- * profile name can reach outside the folder. Files are 0600 in 0700 folders.
+ * One JSON file per profile under `<cache>/sessions`, named after the profile (profileFileStem).
+ * Files are 0600 in 0700 folders.
  */
 export class SessionCache {
   constructor(private readonly cacheDirectory: string) {}
@@ -106,8 +105,19 @@ export class SessionCache {
   }
 }
 
-function profileFileStem(profile: string): string {
-  return createHash('sha256').update(profile, 'utf8').digest('hex').slice(0, 32);
+const WINDOWS_DEVICE_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+
+/**
+ * A profile name as a file name: readable (`prod`, `team%2Eprod`) and unable to reach outside its
+ * folder or to name a Windows device, since all but letters, digits, `-` and `_` is percent-encoded.
+ */
+export function profileFileStem(profile: string): string {
+  const encoded = encodeURIComponent(profile).replace(/[.!~*'()]/g, percentEncode);
+  return WINDOWS_DEVICE_NAMES.test(encoded) ? `${percentEncode(encoded.charAt(0))}${encoded.slice(1)}` : encoded;
+}
+
+function percentEncode(character: string): string {
+  return `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
 /** A cache file that is unreadable or of another version counts as a miss. */

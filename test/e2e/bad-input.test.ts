@@ -4,10 +4,10 @@
  * nothing on stdout, and leave HOME as it was.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profileFileStem } from '../../src/store/session-cache.js';
 import { closedPort, FakeSts, SESSION } from '../aws/fake-aws.js';
 import { FakeIam } from '../aws/fake-iam.js';
 import { fileBytes, fileMode } from './harness/files.js';
@@ -587,10 +587,10 @@ describe('a dangling symlink whose target folder does not exist', () => {
 
 /**
  * Stores a session in the cache as if its long-term keys came from the keychain, in the cache's
- * file format (`$XDG_CACHE_HOME/aws-mfa/sessions/<sha256(profile)[:32]>.json`, version 1).
+ * file format (`$XDG_CACHE_HOME/aws-mfa/sessions/<profileFileStem(profile)>.json`, version 1).
  */
 function writeKeychainSession(box: Sandbox, profile: string): void {
-  const stem = createHash('sha256').update(profile, 'utf8').digest('hex').slice(0, 32);
+  const stem = profileFileStem(profile);
   const contents = {
     version: 1,
     origin: { profile, mfaSerial: SERIAL, keySource: 'keychain', longTermKeyId: KEY_ID },

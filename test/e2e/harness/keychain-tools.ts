@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { profileFileStem } from '../../../src/store/session-cache.js';
 import type { Keyring } from './keyring.js';
 import { runProcess } from './process.js';
 
@@ -43,8 +43,8 @@ export function cachedSessionFiles(cacheHome: string): string[] {
   return existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.json')) : [];
 }
 
-/** Where the session cache keeps a profile's session: `sessions/<sha256(profile)[0:32]>.json` (src/store/session-cache.ts). */
+/** Where the session cache keeps a profile's session: `sessions/<profileFileStem(profile)>.json` (src/store/session-cache.ts). */
 export function cachedSessionPath(cacheHome: string, profile: string): string {
-  const stem = createHash('sha256').update(profile, 'utf8').digest('hex').slice(0, 32);
+  const stem = profileFileStem(profile);
   return join(cacheHome, 'aws-mfa', 'sessions', `${stem}.json`);
 }

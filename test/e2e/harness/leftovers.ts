@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { profileFileStem } from '../../../src/store/session-cache.js';
 import type { Sandbox } from './sandbox.js';
 
 /** The session cache folder of a sandbox (XDG_CACHE_HOME/aws-mfa on Linux). */
@@ -9,11 +9,11 @@ export function cacheFolder(box: Sandbox): string {
 }
 
 /**
- * Where aws-mfa keeps the lock for getting a profile's session: `locks/<sha256(profile)[0:32]>.lock`
+ * Where aws-mfa keeps the lock for getting a profile's session: `locks/<profileFileStem(profile)>.lock`
  * in the cache (src/store/session-cache.ts). Tests check it against a live holder before relying on it.
  */
 export function profileLockPath(box: Sandbox, profile: string): string {
-  const stem = createHash('sha256').update(profile, 'utf8').digest('hex').slice(0, 32);
+  const stem = profileFileStem(profile);
   return join(cacheFolder(box), 'locks', `${stem}.lock`);
 }
 
@@ -47,7 +47,7 @@ export function leftovers(box: Sandbox): Leftovers {
   };
   sort(awsFolder, '.aws', (name) => name === 'credentials' || name === 'config');
   sort(join(cacheFolder(box), 'locks'), '.cache/aws-mfa/locks', () => false);
-  sort(join(cacheFolder(box), 'sessions'), '.cache/aws-mfa/sessions', (name) => /^[0-9a-f]{32}\.json$/.test(name));
+  sort(join(cacheFolder(box), 'sessions'), '.cache/aws-mfa/sessions', (name) => name.endsWith('.json'));
   return found;
 }
 
