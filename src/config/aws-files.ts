@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import { AwsMfaError, UsageError } from '../cli/errors.js';
 import { isCode } from '../store/atomic-write.js';
 import type { IniSections } from './ini-file.js';
@@ -14,18 +14,22 @@ export interface IniFile {
   readonly sections: IniSections;
 }
 
+/**
+ * Read synchronously: these files are small, and on the cached path the first asynchronous file
+ * operation would cost more than the reads, by starting libuv's thread pool.
+ */
 export async function readIniFile(file: string): Promise<IniFile> {
-  const text = await readTextFile(file);
+  const text = readTextFile(file);
   return { path: file, text, sections: text === undefined ? new Map() : parseIni(text, file) };
 }
 
-async function readTextFile(file: string): Promise<string | undefined> {
+function readTextFile(file: string): string | undefined {
   let bytes: Buffer;
   try {
-    const stat = await fs.stat(file);
+    const stat = fs.statSync(file);
     if (stat.isDirectory()) throw new UsageError(`cannot read ${file}`, 'it is a directory, not a file');
     if (stat.size > MAX_FILE_BYTES) throw new UsageError(`malformed ${file}`, `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-    bytes = await fs.readFile(file);
+    bytes = fs.readFileSync(file);
   } catch (error) {
     if (error instanceof AwsMfaError) throw error;
     if (isCode(error, 'ENOENT')) return undefined;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AwsMfaError } from '../cli/errors.js';
@@ -41,7 +42,8 @@ export class SessionCache {
     const file = this.sessionFile(profile);
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      // Synchronous, like the reads of the AWS files: the cached path then never starts the thread pool.
+      text = readFileSync(file, 'utf8');
     } catch (error) {
       if (isCode(error, 'ENOENT')) return undefined;
       // A folder in its place, a file in place of a folder, a file of another user: one line, not a raw EISDIR.
