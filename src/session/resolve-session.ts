@@ -1,11 +1,8 @@
-import { AwsCallError } from '../aws/aws-error.js';
 import type { GetSessionTokenRequest, SessionTokenResult } from '../aws/sts.js';
-import { AwsMfaError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { describeFileError } from '../config/aws-files.js';
 import { formatDuration } from '../config/duration.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
-import type { MfaCode } from '../mfa/code-source.js';
 import { withLock } from '../store/lock.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import type { CachedSession, SessionCache } from '../store/session-cache.js';
@@ -17,8 +14,6 @@ import type { ListMfaDevices } from './mfa-serial.js';
 const MAX_WAIT_FOR_OTHER_PROCESS_MS = 2 * 60 * 1000 + 10 * 1000;
 /** Sessions shorter than this leave little time between refreshes: the user is told. */
 const SHORT_SESSION_SECONDS = 30 * 60;
-/** Clocks further apart than this make TOTP codes fail (AWS accepts about one step either way). */
-const CLOCK_SKEW_WARNING_SECONDS = 30;
 
 export interface SessionRequest {
   readonly settings: ProfileSettings;
@@ -98,7 +93,10 @@ function whyNotReusable(cached: CachedSession, settings: ProfileSettings, now: D
 async function fetchAndCacheSession(request: SessionRequest, source: KeySource, deps: SessionDependencies): Promise<SessionCredentials> {
   const { settings } = request;
   // Imported here: the cached path must not pay for TOTP, prompts or IAM.
-  const [{ resolveMfaSerial }, { resolveMfaCode }] = await Promise.all([import('./mfa-serial.js'), import('../mfa/code-source.js')]);
+  const [{ resolveMfaSerial }, { resolveMfaCode, withSeedHint }] = await Promise.all([
+    import('./mfa-serial.js'),
+    import('../mfa/code-source.js'),
+  ]);
   const mfaSerial = await resolveMfaSerial(settings, source, request.saveDiscoveredSerial ?? false, deps);
   if (settings.durationSeconds < SHORT_SESSION_SECONDS) {
     deps.io.notice(
@@ -137,17 +135,4 @@ async function cacheSession(session: CachedSession, deps: SessionDependencies): 
     const why = describeFileError(error);
     deps.io.notice(`aws-mfa: could not cache the session of ${session.origin.profile} (${why}): the next run will ask for a code again\n`);
   }
-}
-
-/** A wrong code computed from the stored seed means a skewed clock or a seed of another device. */
-function withSeedHint(error: unknown, code: MfaCode, profile: string, now: Date): unknown {
-  if (code.origin !== 'seed' || !(error instanceof AwsCallError) || error.kind !== 'wrong-mfa-code') return error;
-  const skewSeconds = error.serverDate ? Math.round((now.getTime() - error.serverDate.getTime()) / 1000) : undefined;
-  const hint =
-    skewSeconds === undefined
-      ? "the code came from the stored TOTP seed: check this computer's clock"
-      : Math.abs(skewSeconds) >= CLOCK_SKEW_WARNING_SECONDS
-        ? `the code came from the stored TOTP seed, and this computer's clock is ${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} AWS's: sync it`
-        : `the code came from the stored TOTP seed and the clocks agree: the seed may belong to another device (store the right one with \`aws-mfa add ${profile} --totp\`)`;
-  return new AwsMfaError(error.what, error.why, { hint, exitCode: error.exitCode, cause: error });
 }

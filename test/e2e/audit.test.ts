@@ -10,7 +10,7 @@ const sandbox = useSandbox(moto, { region: 'us-east-1' });
 beforeEach(() => moto.reset());
 
 /** An administrator's keys for setting up moto with boto3: not the audited profile's. */
-const adminEnv = { AWS_ACCESS_KEY_ID: 'AKIAADMINSETUP000001', AWS_SECRET_ACCESS_KEY: 'admin-setup-secret' };
+const adminEnv = { AWS_ACCESS_KEY_ID: 'AKIAADMINAUDIEXAMPLE', AWS_SECRET_ACCESS_KEY: 'admin-setup-secret' };
 
 interface UserSpec {
   name: string;

@@ -49,7 +49,7 @@ describe('login writes [NAME] into the credentials file', () => {
       '',
       '# the section after it',
       '[after]',
-      'aws_access_key_id = AKIAAFTER00000000001',
+      'aws_access_key_id = AKIAAFTERLOGIEXAMPLE',
       'aws_secret_access_key = after-secret',
       '',
     ].join('\n');

@@ -21,7 +21,7 @@ describe('aws-mfa policy', () => {
           'arn = iam.create_policy(PolicyName=name, PolicyDocument=sys.stdin.read())["Policy"]["Arn"]',
           'print(arn)',
         ].join('\n'),
-        { stdin: printed.stdout, env: { AWS_ACCESS_KEY_ID: 'AKIAADMIN00000000001', AWS_SECRET_ACCESS_KEY: 'admin-secret' } },
+        { stdin: printed.stdout, env: { AWS_ACCESS_KEY_ID: 'AKIAADMINPOLIEXAMPLE', AWS_SECRET_ACCESS_KEY: 'admin-secret' } },
       );
       expect(created.code, created.stderr).toBe(0);
       expect(created.stdout).toMatch(/^arn:aws:iam::\d{12}:policy\/enforce-mfa-/);

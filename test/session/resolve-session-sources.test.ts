@@ -9,9 +9,9 @@ import { loadProfileSettings } from '../../src/config/profile-settings.js';
 import { timeStepAt, totpCode } from '../../src/mfa/totp.js';
 import { resolveSession, type SessionDependencies } from '../../src/session/resolve-session.js';
 import { ProfileKeychain } from '../../src/store/profile-keychain.js';
-import { SessionCache } from '../../src/store/session-cache.js';
 import { createFakeIo, type FakeIo } from '../fakes/fake-io.js';
 import { memoryKeychain } from '../fakes/memory-keychain.js';
+import { fakeSessionDependencies } from '../fakes/session-dependencies.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 const SEED = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -39,16 +39,7 @@ async function writeFiles(credentials: string, config: string) {
 }
 
 function dependencies(io: FakeIo, overrides: Partial<SessionDependencies> = {}): SessionDependencies {
-  return {
-    io,
-    cache: new SessionCache(path.join(home, 'cache')),
-    cacheDirectory: path.join(home, 'cache'),
-    sleep: async (ms) => io.setNow(new Date(io.now().getTime() + ms)),
-    openProfileKeychain: async () => new ProfileKeychain(memoryKeychain()),
-    getSessionToken: recordingSts,
-    listMfaDevices: async () => [],
-    ...overrides,
-  };
+  return fakeSessionDependencies(io, home, recordingSts, overrides);
 }
 
 function keychainWith(item: object) {

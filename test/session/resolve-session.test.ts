@@ -5,10 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GetSessionTokenRequest } from '../../src/aws/sts.js';
 import { loadProfileSettings, type ProfileSettings } from '../../src/config/profile-settings.js';
 import { resolveSession, type SessionDependencies } from '../../src/session/resolve-session.js';
-import { ProfileKeychain } from '../../src/store/profile-keychain.js';
-import { SessionCache } from '../../src/store/session-cache.js';
 import { createFakeIo, createFakeTerminal, type FakeIo } from '../fakes/fake-io.js';
-import { memoryKeychain } from '../fakes/memory-keychain.js';
+import { fakeSessionDependencies } from '../fakes/session-dependencies.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 const NOW = new Date('2026-11-22T08:00:00Z');
@@ -40,16 +38,7 @@ async function settingsWith(longTermKeyId = 'AKIAOLDKEY0000000001', extraConfig 
 }
 
 function testDependencies(io: FakeIo, overrides: Partial<SessionDependencies> = {}): SessionDependencies {
-  return {
-    io,
-    cache: new SessionCache(path.join(home, 'cache')),
-    cacheDirectory: path.join(home, 'cache'),
-    sleep: async (ms) => io.setNow(new Date(io.now().getTime() + ms)),
-    openProfileKeychain: async () => new ProfileKeychain(memoryKeychain()),
-    getSessionToken: fakeGetSessionToken,
-    listMfaDevices: async () => [],
-    ...overrides,
-  };
+  return fakeSessionDependencies(io, home, fakeGetSessionToken, overrides);
 }
 
 function env() {
