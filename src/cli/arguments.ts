@@ -1,21 +1,22 @@
-import { Command, CommanderError } from 'commander';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import {
+  COMMANDS,
+  type CommandName,
+  type CommandSpec,
+  GLOBAL_OPTIONS,
+  HELP_COMMAND,
+  HELP_OPTION,
+  isNegation,
+  type OptionSpec,
+  optionFlags,
+  optionKey,
+  VERSION_OPTION,
+} from './command-table.js';
 import { ExitCode, UsageError } from './errors.js';
+import { renderCommandHelp, renderProgramHelp } from './help.js';
+import { suggestSimilar } from './suggest.js';
 
-export type CommandName =
-  | 'login'
-  | 'credential-process'
-  | 'env'
-  | 'exec'
-  | 'add'
-  | 'remove'
-  | 'list'
-  | 'clear'
-  | 'code'
-  | 'configure'
-  | 'policy'
-  | 'audit'
-  | 'enroll'
-  | 'rotate';
+export type { CommandName } from './command-table.js';
 
 /** What argv asks for: a command with its options and operands, or an exit after help/version. */
 export type Invocation =
@@ -32,139 +33,147 @@ export interface HelpOutput {
   writeErr(text: string): void;
 }
 
-/** Parses argv (without node and script) with the whole argument table; usage errors throw UsageError. */
+/** The part of node:util's parseArgs tokens that parsing reads. */
+type Token =
+  | { readonly kind: 'option'; readonly name: string; readonly rawName: string; readonly value?: string; readonly inlineValue?: boolean }
+  | { readonly kind: 'positional'; readonly index: number; readonly value: string }
+  | { readonly kind: 'option-terminator' };
+
+type OptionToken = Extract<Token, { kind: 'option' }>;
+
+const SEE_HELP = 'see aws-mfa --help';
+
+/**
+ * Parses argv (without node and script) with the whole argument table; usage errors throw UsageError.
+ * Help and version win over any usage error.
+ */
 export function parseInvocation(argv: readonly string[], version: string, output: HelpOutput): Invocation {
-  let invocation: Invocation | undefined;
-  const record =
-    (command: CommandName) =>
-    (...actionArgs: unknown[]) => {
-      const commandObject = actionArgs[actionArgs.length - 1] as Command;
-      invocation = { kind: 'run', command, options: commandObject.optsWithGlobals(), operands: commandObject.args };
-    };
-  const program = buildProgram(version, record);
-  applyOutput(program, output);
-  try {
-    program.parse([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-        // Help shown because no command was given (or `help` for an unknown one) is bad usage.
-        return { kind: 'exit', exitCode: error.exitCode === 0 ? 0 : ExitCode.usage };
-      }
-      throw usageErrorFrom(error);
-    }
-    throw error;
+  const { globalTokens, name, command, accepted, commandTokens } = splitAtCommandName(argv);
+  if (hasOption([...globalTokens, ...commandTokens], VERSION_OPTION)) return printVersion(version, output);
+  if (hasOption(globalTokens, HELP_OPTION)) return printHelp(renderProgramHelp(), output);
+  if (hasOption(commandTokens, HELP_OPTION)) return printHelp(command ? renderCommandHelp(command) : renderProgramHelp(), output);
+
+  checkOptions(globalTokens, GLOBAL_OPTIONS);
+  if (name === undefined) {
+    output.writeErr(renderProgramHelp());
+    return { kind: 'exit', exitCode: ExitCode.usage };
   }
-  if (!invocation) throw new UsageError('bad usage', 'no command given', { hint: 'see aws-mfa --help' });
-  return invocation;
+  if (!command) throw unknownCommand(name);
+  checkOptions(commandTokens, accepted);
+  const operands = commandTokens.filter((token) => token.kind === 'positional').map((token) => token.value);
+  checkOperandCount(command, operands);
+  if (command.name === HELP_COMMAND.name) return printHelpTopic(operands[0], output);
+  return { kind: 'run', command: command.name, options: optionValues([...globalTokens, ...commandTokens], accepted), operands };
 }
 
-/** Commander's message as one line; its `(Did you mean …?)` on a second line becomes the hint. */
-function usageErrorFrom(error: CommanderError): UsageError {
-  const [why = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
-  const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(' '))?.[1];
-  const hint = suggestion ? `did you mean ${suggestion}? see aws-mfa --help` : 'see aws-mfa --help';
-  return new UsageError('bad usage', why.trim(), { hint });
+/**
+ * The command name is the first operand. Before it, argv may hold only global options (commander's
+ * default); after it, the command's options too, so each part is tokenized with what it accepts.
+ */
+function splitAtCommandName(argv: readonly string[]) {
+  const leadingTokens = tokenize(argv, GLOBAL_OPTIONS);
+  const nameToken = leadingTokens.find((token) => token.kind === 'positional');
+  const command = nameToken && findCommand(nameToken.value);
+  const accepted = [...(command?.options ?? []), ...GLOBAL_OPTIONS];
+  return {
+    globalTokens: nameToken ? leadingTokens.slice(0, leadingTokens.indexOf(nameToken)) : leadingTokens,
+    name: nameToken?.value,
+    command,
+    accepted,
+    commandTokens: nameToken ? tokenize(argv.slice(nameToken.index + 1), accepted) : [],
+  };
 }
 
-function buildProgram(version: string, record: (command: CommandName) => (...args: unknown[]) => void): Command {
-  const program = new Command('aws-mfa')
-    .description('MFA-protected AWS API sessions for the AWS CLI, SDKs and shells')
-    .version(version, '--version')
-    .option('-p, --profile <name>', 'AWS profile (default: $AWS_PROFILE or "default")')
-    .option('--debug', 'print details on stderr (never a secret)')
-    .showHelpAfterError(false);
-
-  withSessionOptions(program.command('login'))
-    .description('get or reuse a session and write it to [NAME] of the credentials file')
-    .action(record('login'));
-  withSessionOptions(program.command('credential-process'))
-    .description('print the session as credential_process JSON (cached while valid)')
-    .action(record('credential-process'));
-  withSessionOptions(program.command('env'))
-    .description('print shell lines that export the session: eval "$(aws-mfa env)"')
-    .option('--shell <shell>', 'syntax of the lines: sh (default), fish or powershell')
-    .action(record('env'));
-  withSessionOptions(program.command('exec'))
-    .description('run a command with the session in its environment: aws-mfa exec -- CMD ARGS')
-    .argument('<command...>', 'the command and its arguments, after --')
-    .action(record('exec'));
-
-  program
-    .command('add')
-    .description('store long-term keys (and an MFA serial, a TOTP seed) in the OS keychain')
-    .argument('<name>', 'profile name')
-    .option('--env', 'read the keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY')
-    .option('--import', 'move the keys of [NAME-long-term] (or [NAME]) from the credentials file')
-    .option('--mfa-serial <serial>', 'MFA device ARN or hardware serial to store with the keys')
-    .option('--totp', 'also store the TOTP seed: asked for on a terminal, else one line of stdin')
-    .action(record('add'));
-  program
-    .command('remove')
-    .description('delete a keychain item and its cached session')
-    .argument('<name>', 'profile name')
-    .option('--force', 'do not ask for confirmation')
-    .action(record('remove'));
-  program
-    .command('list')
-    .description('profiles from the keychain and the files, with their MFA device and session; no secret')
-    .option('--json', 'print JSON')
-    .action(record('list'));
-  program
-    .command('clear')
-    .description("drop cached sessions (all, or one profile's)")
-    .argument('[name]', 'profile name')
-    .action(record('clear'));
-  program
-    .command('code')
-    .description('print the current TOTP code from the stored seed (for the console sign-in)')
-    .argument('<name>', 'profile name')
-    .action(record('code'));
-  program
-    .command('configure')
-    .description('add credential_process = aws-mfa credential-process --profile NAME to the config file')
-    .argument('<name>', 'profile name')
-    .action(record('configure'));
-
-  program
-    .command('policy')
-    .description('print the IAM policy that enforces MFA on the API')
-    .option('--max-age <duration>', 'deny sessions whose MFA is older than this, 15m..36h (default: 8h)')
-    .option('--self-service', 'let users without MFA enrol a device and change their password')
-    .option('--partition <partition>', 'aws (default), aws-cn or aws-us-gov')
-    .action(record('policy'));
-  withSessionOptions(program.command('audit'))
-    .description('find IAM users without MFA in the credential report (exit 3 when any is found)')
-    .option('--report <file>', 'read the report from FILE (CSV, base64, or `aws iam get-credential-report` JSON)')
-    .option('--format <format>', 'table (default), json or csv')
-    .action(record('audit'));
-  withSessionOptions(program.command('enroll'))
-    .description('create and enable a virtual MFA device, and store its seed with the profile')
-    .option('--user <user>', 'the IAM user to enrol (default: the calling user)')
-    .option('--device-name <name>', 'the virtual MFA device name (default: the user name)')
-    .option('--no-qr', 'do not draw the QR code')
-    .option('--no-store', 'do not store the seed: show it once (for enrolling someone else)')
-    .action(record('enroll'));
-  withSessionOptions(program.command('rotate'))
-    .description('replace the long-term access key with a new one, safely')
-    .action(record('rotate'));
-  return program;
+function tokenize(args: readonly string[], options: readonly OptionSpec[]): Token[] {
+  const config: NonNullable<ParseArgsConfig['options']> = {};
+  for (const option of options) {
+    config[option.long] = { type: option.value ? 'string' : 'boolean', ...(option.short ? { short: option.short } : {}) };
+  }
+  // Not strict: the checks below name the option as the help does, and suggest close matches.
+  return parseArgs({ args, options: config, strict: false, allowPositionals: true, tokens: true }).tokens ?? [];
 }
 
-function withSessionOptions(command: Command): Command {
-  return command
-    .option('--mfa-serial <serial>', 'MFA device ARN or hardware serial')
-    .option('--code <code>', 'the current 6-digit MFA code')
-    .option('--duration <duration>', 'session length, 15m..36h (e.g. 8h, 1h30m, 900)')
-    .option('--force', 'get a new session even when the cached one is still valid')
-    .option('--save', 'save an MFA device found with iam:ListMFADevices as mfa_serial in the config');
+function findCommand(name: string): (typeof COMMANDS)[number] | typeof HELP_COMMAND | undefined {
+  return name === HELP_COMMAND.name ? HELP_COMMAND : COMMANDS.find((command) => command.name === name);
 }
 
-function applyOutput(command: Command, output: HelpOutput): void {
-  command.exitOverride().configureOutput({
-    writeOut: (text) => output.writeOut(text),
-    writeErr: (text) => output.writeErr(text),
-    outputError: () => {},
-  });
-  for (const subcommand of command.commands) applyOutput(subcommand, output);
+function hasOption(tokens: readonly Token[], option: OptionSpec): boolean {
+  return tokens.some((token) => token.kind === 'option' && token.name === option.long);
+}
+
+function printVersion(version: string, output: HelpOutput): Invocation {
+  output.writeOut(`${version}\n`);
+  return { kind: 'exit', exitCode: ExitCode.ok };
+}
+
+function printHelp(text: string, output: HelpOutput): Invocation {
+  output.writeOut(text);
+  return { kind: 'exit', exitCode: ExitCode.ok };
+}
+
+/** `aws-mfa help [command]`. */
+function printHelpTopic(topic: string | undefined, output: HelpOutput): Invocation {
+  if (topic === undefined) return printHelp(renderProgramHelp(), output);
+  const command = findCommand(topic);
+  if (!command) throw unknownCommand(topic);
+  return printHelp(renderCommandHelp(command), output);
+}
+
+function checkOptions(tokens: readonly Token[], accepted: readonly OptionSpec[]): void {
+  for (const token of tokens) if (token.kind === 'option') checkOption(token, accepted);
+}
+
+function checkOption(token: OptionToken, accepted: readonly OptionSpec[]): void {
+  const option = accepted.find((candidate) => candidate.long === token.name);
+  if (!option) {
+    const longFlags = accepted.map((candidate) => `--${candidate.long}`);
+    throw badUsage(`unknown option '${token.rawName}'`, similarTo(token.rawName, longFlags));
+  }
+  if (!option.value && token.value !== undefined) throw badUsage(`option '${optionFlags(option)}' takes no value`);
+  if (option.value && token.value === undefined) throw badUsage(`option '${optionFlags(option)}' argument missing`);
+  // `--code --force` most likely forgot the code; a value that starts with a dash must be attached.
+  if (option.value && token.inlineValue === false && looksLikeOption(token.value)) {
+    throw badUsage(`option '${optionFlags(option)}' argument missing`, `a value that starts with - goes as --${option.long}=VALUE;`);
+  }
+}
+
+function looksLikeOption(value: string | undefined): boolean {
+  return value !== undefined && value.length > 1 && value.startsWith('-');
+}
+
+function checkOperandCount(command: CommandSpec, operands: readonly string[]): void {
+  const { operand } = command;
+  if (operand?.required && operands.length === 0) throw badUsage(`missing required argument '${operand.name}'`);
+  const expected = operand ? 1 : 0;
+  if (!operand?.variadic && operands.length > expected) {
+    throw badUsage(
+      `too many arguments for '${command.name}'. Expected ${expected} argument${expected === 1 ? '' : 's'} but got ${operands.length}.`,
+    );
+  }
+}
+
+/** What the command receives: a key per option given (the last occurrence wins), and every negatable one. */
+function optionValues(tokens: readonly Token[], accepted: readonly OptionSpec[]): Record<string, unknown> {
+  const values: Record<string, unknown> = Object.fromEntries(accepted.filter(isNegation).map((option) => [optionKey(option), true]));
+  for (const token of tokens) {
+    const option = token.kind === 'option' && accepted.find((candidate) => candidate.long === token.name);
+    if (option) values[optionKey(option)] = isNegation(option) ? false : (token.value ?? true);
+  }
+  return values;
+}
+
+function unknownCommand(name: string): UsageError {
+  const names = [...COMMANDS, HELP_COMMAND].map((command) => command.name);
+  return badUsage(`unknown command '${name}'`, similarTo(name, names));
+}
+
+function similarTo(word: string, candidates: readonly string[]): string | undefined {
+  const similar = suggestSimilar(word, candidates);
+  if (similar.length === 0) return undefined;
+  return `did you mean ${similar.length === 1 ? similar[0] : `one of ${similar.join(', ')}`}?`;
+}
+
+/** `advice` ends with its own punctuation: `did you mean login?`. */
+function badUsage(why: string, advice?: string): UsageError {
+  return new UsageError('bad usage', why, { hint: advice ? `${advice} ${SEE_HELP}` : SEE_HELP });
 }

@@ -8,7 +8,7 @@ import { sessionForProfile } from '../session/session-for-profile.js';
 
 export type EnrollDependencies = EnrollPlanDependencies & EnrollDeviceDependencies;
 
-/** Commander gives --no-qr and --no-store as qr and store, true unless the flag was given. */
+/** The parser gives --no-qr and --no-store as qr and store, true unless the flag was given. */
 export type EnrollFlags = Omit<EnrollOptions, 'qr' | 'store'> & { readonly qr?: boolean | undefined; readonly store?: boolean | undefined };
 
 /** `enroll`: create and enable a virtual MFA device, store its seed with the profile (or show it once). */
