@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useMoto } from './harness/moto.js';
-import { bundleMetafile, repoRoot } from './harness/paths.js';
+import { bundleSources, repoRoot } from './harness/paths.js';
 import { useSandbox } from './harness/sandbox.js';
 import { longTermSection, mfaSerial, sessionTokenCalls } from './harness/session-fixtures.js';
 
@@ -63,12 +62,12 @@ describe('the cached path', () => {
   });
 });
 
-/** The sources (src/… and node_modules/…) inside the bundle chunks a run imported, per esbuild's metafile. */
+/** The sources (src/… and node_modules/…) a run loaded: those inside each file of dist/, and files loaded from elsewhere. */
 function sourcesLoaded(moduleLog: string): string[] {
-  const metafile = JSON.parse(readFileSync(bundleMetafile, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
-  const chunks = moduleLog
+  const sourcesByFile = JSON.parse(readFileSync(bundleSources, 'utf8')) as Record<string, string[]>;
+  return moduleLog
     .split('\n')
-    .filter((url) => url.startsWith('file://'))
-    .map((url) => relative(repoRoot, fileURLToPath(url)));
-  return chunks.flatMap((chunk) => Object.keys(metafile.outputs[chunk]?.inputs ?? {}));
+    .filter((file) => file !== '')
+    .map((file) => relative(repoRoot, file))
+    .flatMap((file) => sourcesByFile[file] ?? [file]);
 }

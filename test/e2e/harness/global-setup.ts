@@ -8,7 +8,7 @@ import { repoRoot } from './paths.js';
  * that load one module in a child process (which also type-checks the sources).
  */
 export default function buildOnce(): void {
-  run(process.execPath, ['esbuild.config.mjs']);
+  run(join(repoRoot, 'node_modules', '.bin', 'rollup'), ['-c', '--silent']);
   run(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.modules.json']);
 }
 

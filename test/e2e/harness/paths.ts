@@ -15,5 +15,5 @@ export function builtModule(...pathInSrc: string[]): string {
   return join(repoRoot, '.build', 'modules', ...pathInSrc);
 }
 
-/** esbuild's metafile of the bundle: which sources each chunk of dist/ holds. */
-export const bundleMetafile = join(repoRoot, '.build', 'esbuild-meta.json');
+/** Which sources each file of dist/ holds, as the build (rollup.config.mjs) notes them. */
+export const bundleSources = join(repoRoot, '.build', 'bundle-sources.json');

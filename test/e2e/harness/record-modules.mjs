@@ -1,14 +1,8 @@
-// Loaded with `node --import`: appends the URL of every module the program imports to the file
-// named by RECORD_MODULES_TO, so a test can tell which packages a command path loaded.
-import { register } from 'node:module';
+// Loaded with `node --import`: when the program exits, writes the path of every CommonJS file it
+// loaded (the bundle's files, and keytar) to the file named by RECORD_MODULES_TO, so a test can
+// tell which sources a command path loaded.
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-register(
-  `data:text/javascript,${encodeURIComponent(`
-    import { appendFileSync } from 'node:fs';
-    export async function resolve(specifier, context, nextResolve) {
-      const resolved = await nextResolve(specifier, context);
-      appendFileSync(${JSON.stringify(process.env.RECORD_MODULES_TO)}, resolved.url + '\\n');
-      return resolved;
-    }
-  `)}`,
-);
+const loadedFiles = createRequire(import.meta.url).cache;
+process.on('exit', () => writeFileSync(process.env.RECORD_MODULES_TO, `${Object.keys(loadedFiles).join('\n')}\n`));
