@@ -132,7 +132,7 @@ describe('single flight', () => {
     });
     const results = await Promise.all(waiters.map((waiter) => waiter.result()));
 
-    expect(holder.code).toBe(0);
+    expect(holder.code, holder.transcript).toBe(0);
     sessionFrom(holder.stdout);
     expect(holder.transcript.match(/MFA code for prod/g)).toHaveLength(1);
     for (const result of results) {
@@ -165,7 +165,7 @@ describe('single flight', () => {
     });
     const result = await (waiter as BackgroundCli).result();
 
-    expect(holder.code).toBe(0);
+    expect(holder.code, holder.transcript).toBe(0);
     expectSucceeded(result);
     const session = sessionFrom(result.stdout);
     const sections = await expectProdFileIntact(box, { withSession: true });
