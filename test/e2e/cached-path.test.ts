@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useMoto } from './harness/moto.js';
 import { bundleSources, repoRoot } from './harness/paths.js';
-import { useSandbox } from './harness/sandbox.js';
+import { type Sandbox, useSandbox } from './harness/sandbox.js';
 import { longTermSection, mfaSerial, sessionTokenCalls } from './harness/session-fixtures.js';
 
 const moto = useMoto();
@@ -26,48 +26,59 @@ describe('the cached path', () => {
     // login writes the credentials file, under that file's lock
     [['login'], AWS_AND_PROMPT_PACKAGES],
   ])('of %j loads none of %j', async (command, unwanted) => {
-    const box = sandbox();
-    box.writeCredentials(longTermSection('prod'));
-    box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n`);
-    expect((await box.runCli(['credential-process', '-p', 'prod', '--code', '123456'])).code).toBe(0);
-    const modulesLog = join(box.home, 'modules.log');
-    const hook = join(repoRoot, 'test', 'e2e', 'harness', 'record-modules.mjs');
+    const box = await sandboxWithSession();
 
-    const cached = await box.runCli(['-p', 'prod', ...command], {
-      env: { NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: modulesLog },
-    });
+    const loaded = sourcesIn(await filesLoadedBy(box, command));
 
-    expect(cached.code, cached.stderr).toBe(0);
     expect(await sessionTokenCalls(moto)).toHaveLength(1);
-    const loaded = sourcesLoaded(readFileSync(modulesLog, 'utf8'));
     expect(loaded).toContain('src/main.ts');
     expect(loaded.filter((source) => unwanted.some((name) => source.includes(`node_modules/${name}`)))).toEqual([]);
   });
 
-  it('of a new session does load them (the check above can fail)', async () => {
+  it.each([[['credential-process']], [['env']]])('of %j loads one file of the bundle: its entry', async (command) => {
+    const box = await sandboxWithSession();
+
+    const loaded = await filesLoadedBy(box, command);
+
+    expect(loaded.filter((file) => file.startsWith('dist/'))).toEqual(['dist/aws-mfa.cjs']);
+  });
+
+  it('of a new session does load them (the checks above can fail)', async () => {
     const box = sandbox();
     box.writeCredentials(longTermSection('prod'));
     box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n`);
-    const modulesLog = join(box.home, 'modules.log');
-    const hook = join(repoRoot, 'test', 'e2e', 'harness', 'record-modules.mjs');
 
-    const fresh = await box.runCli(['credential-process', '-p', 'prod', '--code', '123456'], {
-      env: { NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: modulesLog },
-    });
+    const loaded = await filesLoadedBy(box, ['credential-process', '--code', '123456']);
 
-    expect(fresh.code, fresh.stderr).toBe(0);
-    expect(sourcesLoaded(readFileSync(modulesLog, 'utf8')).some((source) => source.includes('node_modules/@aws-sdk/client-sts/'))).toBe(
-      true,
-    );
+    expect(loaded.filter((file) => file.startsWith('dist/')).length).toBeGreaterThan(1);
+    expect(sourcesIn(loaded).some((source) => source.includes('node_modules/@aws-sdk/client-sts/'))).toBe(true);
   });
 });
 
-/** The sources (src/… and node_modules/…) a run loaded: those inside each file of dist/, and files loaded from elsewhere. */
-function sourcesLoaded(moduleLog: string): string[] {
-  const sourcesByFile = JSON.parse(readFileSync(bundleSources, 'utf8')) as Record<string, string[]>;
-  return moduleLog
+async function sandboxWithSession(): Promise<Sandbox> {
+  const box = sandbox();
+  box.writeCredentials(longTermSection('prod'));
+  box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n`);
+  expect((await box.runCli(['credential-process', '-p', 'prod', '--code', '123456'])).code).toBe(0);
+  return box;
+}
+
+/** Runs `aws-mfa -p prod COMMAND…` and gives every file Node loaded for it, relative to the repository. */
+async function filesLoadedBy(box: Sandbox, command: string[]): Promise<string[]> {
+  const modulesLog = join(box.home, 'modules.log');
+  const hook = join(repoRoot, 'test', 'e2e', 'harness', 'record-modules.mjs');
+  const run = await box.runCli(['-p', 'prod', ...command], {
+    env: { NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: modulesLog },
+  });
+  expect(run.code, run.stderr).toBe(0);
+  return readFileSync(modulesLog, 'utf8')
     .split('\n')
     .filter((file) => file !== '')
-    .map((file) => relative(repoRoot, file))
-    .flatMap((file) => sourcesByFile[file] ?? [file]);
+    .map((file) => relative(repoRoot, file));
+}
+
+/** The sources (src/… and node_modules/…) of loaded files: those inside each file of dist/, and the others as they are. */
+function sourcesIn(files: readonly string[]): string[] {
+  const sourcesByFile = JSON.parse(readFileSync(bundleSources, 'utf8')) as Record<string, string[]>;
+  return files.flatMap((file) => sourcesByFile[file] ?? [file]);
 }
