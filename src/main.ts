@@ -84,7 +84,8 @@ function createProcessIo(debugEnabled: boolean): Io {
   return {
     env: process.env,
     platform: process.platform,
-    writeStdout: stdoutWriter(),
+    // A Windows console wants process.stdout, which writes UTF-16 to it: raw UTF-8 bytes would show as another code page.
+    writeStdout: process.platform === 'win32' ? (text) => void process.stdout.write(text) : stdoutWriter(),
     writeStderr: (text) => void process.stderr.write(text),
     notice: (text) => {
       if (!writeToTerminal(text)) process.stderr.write(text);
