@@ -22,9 +22,11 @@ export async function resolveKeySource(
   openProfileKeychain: () => Promise<ProfileKeychain>,
   debug: (line: string) => void,
 ): Promise<KeySource> {
+  let keychain: ProfileKeychain | undefined;
   let keychainError: AwsMfaError | undefined;
   try {
-    const item = await (await openProfileKeychain()).get(settings.profile);
+    keychain = await openProfileKeychain();
+    const item = await keychain.get(settings.profile);
     if (item) {
       const { accessKeyId, secretAccessKey } = item;
       return {
@@ -42,15 +44,33 @@ export async function resolveKeySource(
   if (settings.fileKeys) return { keys: settings.fileKeys, origin: 'file', mfaSerial: settings.mfaSerial, totpSeed: undefined };
   // A malformed item (profile-keychain.ts) was found, not missed: its error says how to replace it.
   if (keychainError instanceof UsageError) throw keychainError;
+  keychainError ??= await whyItemsMayBeHidden(keychain);
   if (!settings.namedInFiles) throw unknownProfile(settings, keychainError);
-  if (keychainError) throw keychainError;
-  throw new UsageError(
-    `no long-term keys for profile ${settings.profile}`,
-    `no keychain item and no [${settings.longTermSectionName}] in ${settings.credentialsFile.path}`,
-    {
-      hint: `store them with \`aws-mfa add ${settings.profile}\`, or put them under [${settings.longTermSectionName}]`,
-    },
-  );
+  const noFileKeys = `no [${settings.longTermSectionName}] in ${settings.credentialsFile.path}`;
+  if (keychainError) {
+    throw new AwsMfaError(`no long-term keys for profile ${settings.profile}`, `${noFileKeys}, and ${keychainError.why}`, {
+      hint: keychainError.hint,
+      cause: keychainError,
+    });
+  }
+  throw new UsageError(`no long-term keys for profile ${settings.profile}`, `no keychain item and ${noFileKeys}`, {
+    hint: `store them with \`aws-mfa add ${settings.profile}\`, or put them under [${settings.longTermSectionName}]`,
+  });
+}
+
+/**
+ * A locked Secret Service hides its items from a lookup instead of refusing it, so a missing item
+ * may only be out of sight. Listing the items tells (it fails on a locked keyring); it costs a
+ * child process, paid only on the way to an error.
+ */
+async function whyItemsMayBeHidden(keychain: ProfileKeychain | undefined): Promise<AwsMfaError | undefined> {
+  try {
+    await keychain?.list();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AwsMfaError)) throw error;
+    return error;
+  }
 }
 
 /** Most often a typo: said as such even when the keychain could not be searched. */
@@ -59,7 +79,6 @@ function unknownProfile(settings: ProfileSettings, keychainError: AwsMfaError | 
   const why = keychainError
     ? `${inFiles}, and the keychain could not be searched (${keychainError.why})`
     : `${inFiles}, nor in the keychain`;
-  return new UsageError(`unknown profile '${settings.profile}'`, why, {
-    hint: `store its keys with \`aws-mfa add ${settings.profile}\`, or put them under [${settings.longTermSectionName}]`,
-  });
+  const storeKeys = `store its keys with \`aws-mfa add ${settings.profile}\`, or put them under [${settings.longTermSectionName}]`;
+  return new UsageError(`unknown profile '${settings.profile}'`, why, { hint: keychainError?.hint ?? storeKeys });
 }

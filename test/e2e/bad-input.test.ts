@@ -325,7 +325,7 @@ const usageCases: Case[] = [
     command: 'exec',
     setup: files(undefined, CONFIG),
     exit: 1,
-    words: ['keychain unavailable', 'no D-Bus session', 'dbus-run-session'],
+    words: ['no long-term keys for profile dev: no [dev-long-term] in', 'and no D-Bus session', 'dbus-run-session'],
   },
   {
     name: 'no long-term keys, only a config profile, an empty keychain',
@@ -340,7 +340,7 @@ const usageCases: Case[] = [
     command: 'env',
     setup: files(`[dev]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = s\naws_session_token = t\n`, CONFIG),
     exit: 1,
-    words: ['keychain unavailable', 'no D-Bus session'],
+    words: ['no long-term keys for profile dev: no [dev-long-term] in', 'and no D-Bus session'],
   },
   {
     name: 'no long-term keys, only a session in [NAME], an empty keychain',

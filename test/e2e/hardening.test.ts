@@ -533,13 +533,13 @@ describe('a locked keychain', () => {
     expectNoSecrets(expect, result.stderr, [SECRET, seed]);
   });
 
-  // libsecret hides the items of a locked collection: aws-mfa cannot tell them from no item at all.
-  it('login --force: exit 2, one line, nothing written', async () => {
+  // libsecret hides the items of a locked collection from a lookup; listing them fails, which tells.
+  it('login --force: exit 1, one line that says the keyring is locked and to unlock it, nothing written', async () => {
     const before = box.snapshot();
 
     const result = await cli(['login', '-p', 'prod', '--force']);
 
-    expectRefusal(expect, result, { exit: 2, words: ['no long-term keys for profile prod', 'no keychain item'] });
+    expectRefusal(expect, result, { exit: 1, words: ['no long-term keys for profile prod', 'is locked', 'unlock the default keyring'] });
     expectNoSecrets(expect, result.stderr, [SECRET, seed]);
     expectOnlyLockFoldersAdded(expect, before, box.snapshot());
   });

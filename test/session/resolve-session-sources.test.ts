@@ -108,8 +108,41 @@ describe('long-term keys', () => {
     await writeFiles('', `[profile prod]\nmfa_serial = ${SERIAL}\n`);
     const io = createFakeIo({ env: env(), now: NOW });
     const error = await session(io, dependencies(io, { openProfileKeychain: unreachableKeychain })).catch((caught: unknown) => caught);
-    expect((error as AwsMfaError).toLine()).toBe('aws-mfa: keychain unavailable: no D-Bus session');
+    expect((error as AwsMfaError).toLine()).toBe(
+      `aws-mfa: no long-term keys for profile prod: no [prod-long-term] in ${path.join(home, 'credentials')}, and no D-Bus session`,
+    );
+    expect((error as AwsMfaError).exitCode).toBe(ExitCode.failed);
     expect(calls).toEqual([]);
+  });
+
+  it('with no file keys and no item, a keychain that cannot list its items may hide it: that is said (exit 1)', async () => {
+    await writeFiles('', `[profile prod]\nmfa_serial = ${SERIAL}\n`);
+    const io = createFakeIo({ env: env(), now: NOW });
+    const lockedKeychain = async () =>
+      new ProfileKeychain({
+        ...memoryKeychain(),
+        entries: async () => {
+          throw new AwsMfaError('keychain refused to list the items', 'the Secret Service is locked', { hint: 'unlock it' });
+        },
+      });
+
+    const error = (await session(io, dependencies(io, { openProfileKeychain: lockedKeychain })).catch(
+      (caught: unknown) => caught,
+    )) as AwsMfaError;
+
+    expect(error.toLine()).toBe(
+      `aws-mfa: no long-term keys for profile prod: no [prod-long-term] in ${path.join(home, 'credentials')}, and the Secret Service is locked (unlock it)`,
+    );
+    expect(error.exitCode).toBe(ExitCode.failed);
+    expect(calls).toEqual([]);
+
+    await writeFiles('', '');
+    const unknown = (await session(io, dependencies(io, { openProfileKeychain: lockedKeychain })).catch(
+      (caught: unknown) => caught,
+    )) as AwsMfaError;
+
+    expect(unknown.why).toContain('the keychain could not be searched (the Secret Service is locked)');
+    expect(unknown.hint).toBe('unlock it');
   });
 
   it('a profile named nowhere is an unknown profile (exit 2), whether the keychain answered or not', async () => {
@@ -123,6 +156,8 @@ describe('long-term keys', () => {
     expect(reachable.why).toContain('nor in the keychain');
     expect(unreachable.exitCode).toBe(ExitCode.usage);
     expect(unreachable.why).toContain('the keychain could not be searched (no D-Bus session)');
+    expect(reachable.hint).toBe('store its keys with `aws-mfa add prod`, or put them under [prod-long-term]');
+    expect(unreachable.hint).toBe(reachable.hint);
     expect(await fs.readdir(home)).toEqual(['config', 'credentials']);
   });
 });
