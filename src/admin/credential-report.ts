@@ -30,9 +30,10 @@ export interface Finding {
 
 /** Input that is not an IAM credential report; the reason never quotes the input, which may be any file. */
 export class NotACredentialReportError extends Error {
+  override name = 'NotACredentialReportError';
+
   constructor(readonly reason: string) {
     super(`not an IAM credential report: ${reason}`);
-    this.name = new.target.name;
   }
 }
 

@@ -19,6 +19,7 @@ export type AwsFailureKind =
   | 'unexpected';
 
 export class AwsCallError extends AwsMfaError {
+  override name = 'AwsCallError';
   readonly kind: AwsFailureKind;
   /** The AWS error code (`AccessDenied`) or the Node error code (`ECONNREFUSED`). */
   readonly code: string | undefined;

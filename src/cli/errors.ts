@@ -14,6 +14,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
  * Messages never carry secrets; callers build them from names, paths and AWS error codes only.
  */
 export class AwsMfaError extends Error {
+  // Each error class names itself: the bundle's minifier renames classes, and --debug prints the name.
+  override name = 'AwsMfaError';
   readonly what: string;
   readonly why: string;
   readonly hint: string | undefined;
@@ -21,7 +23,6 @@ export class AwsMfaError extends Error {
 
   constructor(what: string, why: string, options: { hint?: string; exitCode?: ExitCodeValue; cause?: unknown } = {}) {
     super(`${what}: ${why}`, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.what = what;
     this.why = why;
     this.hint = options.hint;
@@ -36,6 +37,8 @@ export class AwsMfaError extends Error {
 
 /** Bad usage or bad input: exit 2. */
 export class UsageError extends AwsMfaError {
+  override name = 'UsageError';
+
   constructor(what: string, why: string, options: { hint?: string; cause?: unknown } = {}) {
     super(what, why, { ...options, exitCode: ExitCode.usage });
   }
@@ -43,6 +46,8 @@ export class UsageError extends AwsMfaError {
 
 /** The user interrupted a prompt (Ctrl-C): exit 130. */
 export class InterruptedError extends AwsMfaError {
+  override name = 'InterruptedError';
+
   constructor(what: string) {
     super(what, 'interrupted', { exitCode: ExitCode.interrupted });
   }

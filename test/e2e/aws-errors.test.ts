@@ -223,6 +223,10 @@ describe.concurrent('STS refuses: exit 1, one line, nothing written', () => {
         expect(result.code).toBe(1);
         expect(result.stdout).toBe('');
         expect(result.stderr).toMatch(/^\s+at /m);
+        // The bundle's frames are mapped to the TypeScript sources, and the error keeps its class name.
+        expect(result.stderr).toMatch(/^aws-mfa\[debug\]: AwsCallError: GetSessionToken failed/m);
+        expect(result.stderr).toMatch(/^\s+at .*\/src\/aws\/sts\.ts:\d+:\d+\)$/m);
+        expect(result.stderr).not.toMatch(/^\s+at .*dist\/.*\.cjs:/m);
         expect(result.stderr).toMatch(/^aws-mfa: GetSessionToken failed: .*OddError/m);
         expectNoSecrets(expect, result.stderr, SECRETS);
         expect(result.stderr).not.toContain(SECRET.slice(0, 20));
