@@ -79,6 +79,7 @@ function unknownProfile(settings: ProfileSettings, keychainError: AwsMfaError | 
   const why = keychainError
     ? `${inFiles}, and the keychain could not be searched (${keychainError.why})`
     : `${inFiles}, nor in the keychain`;
-  const storeKeys = `store its keys with \`aws-mfa add ${settings.profile}\`, or put them under [${settings.longTermSectionName}]`;
-  return new UsageError(`unknown profile '${settings.profile}'`, why, { hint: keychainError?.hint ?? storeKeys });
+  return new UsageError(`unknown profile '${settings.profile}'`, why, {
+    hint: `store its keys with \`aws-mfa add ${settings.profile}\`, or put them under [${settings.longTermSectionName}]`,
+  });
 }

@@ -142,7 +142,7 @@ describe('long-term keys', () => {
     )) as AwsMfaError;
 
     expect(unknown.why).toContain('the keychain could not be searched (the Secret Service is locked)');
-    expect(unknown.hint).toBe('unlock it');
+    expect(unknown.hint).toBe('store its keys with `aws-mfa add prod`, or put them under [prod-long-term]');
   });
 
   it('a profile named nowhere is an unknown profile (exit 2), whether the keychain answered or not', async () => {
