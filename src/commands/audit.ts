@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { setTimeout as wait } from 'node:timers/promises';
 import { AUDIT_FORMATS, type AuditFormat, formatFindings, isAuditFormat } from '../admin/audit-output.js';
 import {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AwsMfaError } from '../cli/errors.js';
 import { describeFileError } from '../config/aws-files.js';

@@ -1,5 +1,4 @@
-import nodeFs from 'node:fs';
-import fs from 'node:fs/promises';
+import nodeFs, { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AwsMfaError } from '../cli/errors.js';
 import { describeFileError } from '../config/aws-files.js';

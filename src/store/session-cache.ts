@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import fs from 'node:fs/promises';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AwsMfaError } from '../cli/errors.js';
 import { describeFileError } from '../config/aws-files.js';
