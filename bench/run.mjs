@@ -169,7 +169,7 @@ function writeProfiles(homeFolder) {
   mkdirSync(path.join(homeFolder, '.aws'), { recursive: true });
   writeFileSync(
     path.join(homeFolder, '.aws', 'credentials'),
-    '[prod-long-term]\naws_access_key_id = AKIABENCH00000000001\naws_secret_access_key = benchbenchbenchbenchbenchbenchbenchbench\n',
+    '[prod-long-term]\naws_access_key_id = AKIABENCH0000EXAMPLE\naws_secret_access_key = benchbenchbenchbenchbenchbenchbenchbench\n',
     { mode: 0o600 },
   );
   writeFileSync(path.join(homeFolder, '.aws', 'config'), `[profile prod]\nmfa_serial = ${serial}\nregion = us-east-1\n`);

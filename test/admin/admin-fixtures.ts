@@ -10,7 +10,7 @@ import { createFakeIo, type FakeIo } from '../fakes/fake-io.js';
 import { memoryKeychain } from '../fakes/memory-keychain.js';
 import type { FakeAdminAws } from './fake-admin-aws.js';
 
-export const ALICE_KEYS = { accessKeyId: 'AKIAALICEOLDKEY0ABCD', secretAccessKey: 'aliceOldSecret/wJalrXUtnFEMIK7MDENG' } as const;
+export const ALICE_KEYS = { accessKeyId: 'AKIAALICEOLD0EXAMPLE', secretAccessKey: 'aliceOldSecret/wJalrXUtnFEMIK7MDENG' } as const;
 export const SESSION: SessionCredentials = {
   accessKeyId: 'ASIASESSIONKEY000001',
   secretAccessKey: 'sessionSecret/wJalrXUtnFEMIK7MDENGbPxRfiCY',

@@ -13,7 +13,7 @@ const SEED = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const ALICE_ITEM = JSON.stringify({ version: 1, ...ALICE_KEYS, mfaSerial: SERIAL, totpSeed: SEED });
 const NEW_KEY_ID = 'AKIANEWKEY000000WXYZ';
 const NEW_SECRET = `newSecret/${NEW_KEY_ID}/wJalrXUtnFEMIK7MDENG`;
-const OTHER_KEY = { accessKeyId: 'AKIAALICEOTHERKEY001', secretAccessKey: 'aliceOtherSecret/wJalrXUtnFEMIK7' };
+const OTHER_KEY = { accessKeyId: 'AKIAALICEOTHREXAMPLE', secretAccessKey: 'aliceOtherSecret/wJalrXUtnFEMIK7' };
 
 let fake: FakeAdminAws;
 let fixture: AdminFixture;
@@ -71,7 +71,7 @@ describe('rotate, keys in the keychain', () => {
     expect(fixture.mfaSessions).toBe(1);
     const stderr = fixture.io.stderr.join('');
     expect(stderr).toContain(
-      'rotated the access key of prod: AKIA…WXYZ works and is stored in the keychain item of prod, AKIA…ABCD is deleted',
+      'rotated the access key of prod: AKIA…WXYZ works and is stored in the keychain item of prod, AKIA…MPLE is deleted',
     );
     expect(stderr).toContain('sessions issued before stay valid until they expire');
     expect(fixture.io.stdout).toEqual([]);
@@ -128,7 +128,7 @@ describe('rotate refuses before anything changes', () => {
 
     expect(error.toLine()).toBe(
       'aws-mfa: cannot rotate the access key of prod: alice already has 2 access keys, the most IAM allows: ' +
-        `besides AKIA…ABCD of prod, ${OTHER_KEY.accessKeyId} (active, created 2025-01-02) ` +
+        `besides AKIA…MPLE of prod, ${OTHER_KEY.accessKeyId} (active, created 2025-01-02) ` +
         `(if ${OTHER_KEY.accessKeyId} is not in use, delete it (\`aws iam delete-access-key --user-name alice --access-key-id ${OTHER_KEY.accessKeyId}\`) and rotate again)`,
     );
     expect(fake.actions()).toEqual(['GetCallerIdentity', 'ListAccessKeys']);
@@ -172,7 +172,7 @@ describe('rotate failures after the new key exists: the old key keeps working', 
     expect(error.toLine()).toBe(
       'aws-mfa: cannot rotate the access key of prod: the new key AKIA…WXYZ was created but never verified ' +
         '(GetCallerIdentity failed: AWS does not know the access key id (deleted, deactivated or mistyped)); ' +
-        'it has been deleted again; the old key AKIA…ABCD is unchanged and still in the keychain item of prod',
+        'it has been deleted again; the old key AKIA…MPLE is unchanged and still in the keychain item of prod',
     );
     expect(fixture.sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 5_000]);
     expect(fixture.sleeps.reduce((sum, ms) => sum + ms, 0)).toBe(20_000);
@@ -214,7 +214,7 @@ describe('rotate failures after the new key exists: the old key keeps working', 
     expect(error.why).toContain(
       '; deleting it failed too (DeleteAccessKey failed: access denied: not authorized to perform: iam:DeleteAccessKey): ' +
         `delete it with \`aws iam delete-access-key --user-name alice --access-key-id ${NEW_KEY_ID}\`; ` +
-        'the old key AKIA…ABCD is unchanged and still in the keychain item of prod',
+        'the old key AKIA…MPLE is unchanged and still in the keychain item of prod',
     );
     expect(fixture.keychain.items.get('prod')).toBe(ALICE_ITEM);
   });
@@ -232,7 +232,7 @@ describe('rotate failures after the new key exists: the old key keeps working', 
 
     expect(error.why).toBe(
       'the new key AKIA…WXYZ works, but storing it in the keychain item of prod failed (cannot write to the keychain: the collection is locked); ' +
-        'it has been deleted again; the old key AKIA…ABCD is unchanged and still in the keychain item of prod',
+        'it has been deleted again; the old key AKIA…MPLE is unchanged and still in the keychain item of prod',
     );
     expect(aliceKeyIds()).toEqual([ALICE_KEYS.accessKeyId]);
     expect(fixture.keychain.items.get('prod')).toBe(ALICE_ITEM);
