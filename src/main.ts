@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Invocation, parseInvocation } from './cli/arguments.js';
-import { AwsMfaError, ExitCode } from './cli/errors.js';
-import type { Io, Terminal } from './cli/io.js';
 import { stdoutWriter } from './cli/standard-output.js';
 // The session commands are imported statically: the cached path then reads one bundle chunk, not
 // a chain of them. Every other command, and everything a new session needs, is loaded on demand.
@@ -10,6 +8,8 @@ import { credentialProcessCommand } from './commands/credential-process.js';
 import { envCommand } from './commands/env.js';
 import { execCommand } from './commands/exec.js';
 import { loginCommand } from './commands/login.js';
+import { AwsMfaError, ExitCode } from './core/errors.js';
+import type { Io, Terminal } from './core/io.js';
 import { sessionDependencies } from './session/dependencies.js';
 
 /** Set by the bundler (rollup.config.mjs) from package.json. */

@@ -1,8 +1,8 @@
 import { AwsCallError, translateAwsError } from '../aws/aws-error.js';
 import type { AwsClientRequest } from '../aws/client-options.js';
 import { createVirtualMfaDevice, deleteVirtualMfaDevice, enableMfaDevice, type NewVirtualMfaDevice } from '../aws/iam.js';
-import { AwsMfaError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
+import { AwsMfaError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { codeFromSeed, type MfaCodeDependencies } from '../mfa/code-source.js';
 import { normalizeTotpSeed } from '../mfa/totp.js';
 import { saveMfaSerial } from '../session/mfa-serial.js';

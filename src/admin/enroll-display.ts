@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { NewVirtualMfaDevice } from '../aws/iam.js';
-import { AwsMfaError } from '../cli/errors.js';
-import type { Io, Terminal } from '../cli/io.js';
+import { AwsMfaError } from '../core/errors.js';
+import type { Io, Terminal } from '../core/io.js';
 import type { EnrollPlan } from './enroll-plan.js';
 
 /** The Key URI that authenticator apps read from the QR code: label `AWS:<user>@<account>`. */

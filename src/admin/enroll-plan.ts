@@ -1,10 +1,10 @@
 import type { AwsCredentials } from '../aws/client-options.js';
 import { getUser, principalOf } from '../aws/iam.js';
 import { getCallerIdentity } from '../aws/sts.js';
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
+import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import type { SessionCredentials } from '../session/credentials.js';
 import { resolveKeySource } from '../session/key-source.js';
 import type { SessionOptions } from '../session/session-for-profile.js';

@@ -1,7 +1,7 @@
-import type { Io } from '../cli/io.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import type { Io } from '../core/io.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import type { KeySource } from '../session/key-source.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';

@@ -1,7 +1,7 @@
 import { AwsCallError } from '../aws/aws-error.js';
 import type { AwsClientRequest } from '../aws/client-options.js';
 import { getCallerIdentity } from '../aws/sts.js';
-import { AwsMfaError } from '../cli/errors.js';
+import { AwsMfaError } from '../core/errors.js';
 import type { LongTermKeys } from '../session/credentials.js';
 
 /** Doubling, about 20 s in all: IAM usually takes a few seconds to make a new key known everywhere. */

@@ -1,4 +1,4 @@
-import { AwsMfaError } from '../cli/errors.js';
+import { AwsMfaError } from '../core/errors.js';
 
 /** What went wrong, for callers that add their own advice (e.g. a TOTP seed and a wrong code). */
 export type AwsFailureKind =

@@ -6,13 +6,12 @@ import type {
   HttpResponse,
   MiddlewareStack,
 } from '@smithy/types';
-import { AwsMfaError } from '../cli/errors.js';
+import { AwsMfaError } from '../core/errors.js';
+import type { Env } from '../core/io.js';
 import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 import { type AwsCallContext, translateAwsError } from './aws-error.js';
 import { EnvHttpHandler } from './http-handler.js';
 import type { ServiceTarget } from './service-target.js';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Long-term keys, or an MFA session for the calls that an enforce-MFA policy allows only with one. */
 export type AwsCredentials = LongTermKeys | SessionCredentials;

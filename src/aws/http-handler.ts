@@ -8,9 +8,9 @@ import type { NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { AwsMfaError, UsageError } from '../cli/errors.js';
+import { AwsMfaError, UsageError } from '../core/errors.js';
+import type { Env } from '../core/io.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
 type HttpRequest = Parameters<NodeHttpHandler['handle']>[0];
 type HttpHandleOptions = Parameters<NodeHttpHandler['handle']>[1];
 type TunnelConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1];

@@ -1,5 +1,5 @@
 import { GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam';
-import { AwsMfaError } from '../cli/errors.js';
+import { AwsMfaError } from '../core/errors.js';
 import { AwsCallError } from './aws-error.js';
 import { type AwsClientRequest, withClient } from './client-options.js';
 import { createIamClient, type IamClient } from './iam.js';

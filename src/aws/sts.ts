@@ -7,8 +7,9 @@ import {
 } from '@aws-sdk/client-sts';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
+import type { Env } from '../core/io.js';
 import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
-import { type AwsClientRequest, type Env, incompleteResponse, MAX_ATTEMPTS, ServiceClient, withClient } from './client-options.js';
+import { type AwsClientRequest, incompleteResponse, MAX_ATTEMPTS, ServiceClient, withClient } from './client-options.js';
 import type { ServiceTarget } from './service-target.js';
 
 export type { LongTermKeys, SessionCredentials } from '../session/credentials.js';

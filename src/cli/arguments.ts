@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ExitCode, UsageError } from '../core/errors.js';
 import {
   COMMANDS,
   type CommandName,
@@ -12,7 +13,6 @@ import {
   optionKey,
   VERSION_OPTION,
 } from './command-table.js';
-import { ExitCode, UsageError } from './errors.js';
 import { renderCommandHelp, renderProgramHelp } from './help.js';
 import { suggestSimilar } from './suggest.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { isCode } from '../store/atomic-write.js';
-import { AwsMfaError } from './errors.js';
+import { AwsMfaError } from '../core/errors.js';
+import { isCode } from '../core/file-errors.js';
 
 export interface StdoutChannels {
   /** Writes bytes from `offset` on, synchronously; returns how many it wrote. */

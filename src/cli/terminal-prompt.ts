@@ -1,5 +1,5 @@
-import { AwsMfaError, InterruptedError } from './errors.js';
-import type { Io } from './io.js';
+import { AwsMfaError, InterruptedError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 
 type InquirerPrompts = typeof import('@inquirer/prompts');
 export type PromptContext = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };

@@ -1,10 +1,10 @@
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import { askOnTerminal } from '../cli/terminal-prompt.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { removeSection, removeSectionKeys } from '../config/ini-file.js';
 import { loadProfileSettings, type ProfileSettings } from '../config/profile-settings.js';
 import { validateLongTermKeyId, validateMfaSerial, validateProfileName, validateSecretAccessKey } from '../config/validate.js';
+import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { normalizeTotpSeed } from '../mfa/totp.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import { maskKeyId } from '../session/credentials.js';

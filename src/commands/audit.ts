@@ -8,12 +8,11 @@ import {
   parseCredentialReportCsv,
   readCredentialReport,
 } from '../admin/credential-report.js';
-import { AwsMfaError, ExitCode, UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
-import { describeFileError } from '../config/aws-files.js';
+import { AwsMfaError, ExitCode, UsageError } from '../core/errors.js';
+import { describeFileError, isCode } from '../core/file-errors.js';
+import type { Io } from '../core/io.js';
 import { formatExpiration } from '../session/credentials.js';
 import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
-import { isCode } from '../store/atomic-write.js';
 
 export interface AuditOptions extends SessionOptions {
   /** A report file (`-`: stdin) instead of the account's report. */

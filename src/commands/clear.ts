@@ -1,5 +1,5 @@
-import type { Io } from '../cli/io.js';
 import { validateProfileName } from '../config/validate.js';
+import type { Io } from '../core/io.js';
 import type { SessionCache } from '../store/session-cache.js';
 
 /** `clear [NAME]`: drops cached sessions, of one profile or all; the next use asks for a code. */

@@ -1,6 +1,6 @@
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import { validateProfileName } from '../config/validate.js';
+import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { codeFromSeed } from '../mfa/code-source.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
 import { loadProfileSettings, type ProfileSettings } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
+import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 
 export interface ConfigureDependencies {
   readonly io: Io;

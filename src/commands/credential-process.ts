@@ -1,4 +1,4 @@
-import type { Io } from '../cli/io.js';
+import type { Io } from '../core/io.js';
 import { toCredentialProcessObject } from '../output/credential-process-json.js';
 import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 

@@ -2,7 +2,7 @@ import { createAndEnableDevice, type EnrollDeviceDependencies, recordSerialInPro
 import { showQrCode } from '../admin/enroll-display.js';
 import { type EnrollOptions, type EnrollPlan, type EnrollPlanDependencies, planEnrollment } from '../admin/enroll-plan.js';
 import type { NewVirtualMfaDevice } from '../aws/iam.js';
-import type { Io } from '../cli/io.js';
+import type { Io } from '../core/io.js';
 import { sessionDependencies } from '../session/dependencies.js';
 import { sessionForProfile } from '../session/session-for-profile.js';
 

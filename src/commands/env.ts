@@ -1,5 +1,5 @@
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
+import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
 import { formatShellScript, isShell, SHELLS } from '../output/shell-script.js';
 import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { AwsMfaError, UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
+import { AwsMfaError, UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
 import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 

@@ -1,5 +1,3 @@
-import { AwsMfaError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import type { IniFile } from '../config/aws-files.js';
 import {
   DEFAULT_LONG_TERM_SUFFIX,
@@ -8,6 +6,8 @@ import {
   profileSettingsFrom,
   readAwsFiles,
 } from '../config/profile-settings.js';
+import { AwsMfaError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { alignColumns } from '../output/table.js';
 import { formatExpiration, maskKeyId } from '../session/credentials.js';
 import type { KeychainProfile, ProfileKeychain } from '../store/profile-keychain.js';

@@ -1,6 +1,6 @@
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { formatExpiration } from '../session/credentials.js';
 import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 import { refuseLongTermKeysInSessionSection, writeCredentialsProfile } from '../session/write-credentials-profile.js';

@@ -1,7 +1,7 @@
 import { enforceMfaPolicy, PARTITIONS, type Partition } from '../admin/enforce-mfa-policy.js';
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import { DEFAULT_SESSION_SECONDS, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, parseBoundedDuration } from '../config/duration.js';
+import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 
 export interface PolicyCommandOptions {
   readonly maxAge?: string | undefined;

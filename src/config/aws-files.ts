@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { AwsMfaError, UsageError } from '../cli/errors.js';
-import { isCode } from '../store/atomic-write.js';
+import { AwsMfaError, UsageError } from '../core/errors.js';
+import { describeFileError, isCode } from '../core/file-errors.js';
 import type { IniSections } from './ini-file.js';
 import { parseIni } from './ini-file.js';
 
@@ -40,30 +40,5 @@ function readTextFile(file: string): string | undefined {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new UsageError(`malformed ${file}`, 'not UTF-8 text');
-  }
-}
-
-export function describeFileError(error: unknown): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    case 'EISDIR':
-      return 'it is a directory, not a file';
-    case 'ENOTDIR':
-      return 'a part of its path is not a folder';
-    case 'EEXIST':
-      return 'a file is in the way';
-    case 'ENOENT':
-      return 'its folder does not exist';
-    default:
-      return typeof code === 'string' ? code : String(error);
   }
 }

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const MIN_SESSION_SECONDS = 15 * 60;
 export const MAX_SESSION_SECONDS = 36 * 60 * 60;

@@ -1,9 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AwsMfaError } from '../cli/errors.js';
+import { AwsMfaError } from '../core/errors.js';
+import { describeFileError } from '../core/file-errors.js';
 import { resolveWriteTarget, writeFileAtomic } from '../store/atomic-write.js';
 import { withLock } from '../store/lock.js';
-import { describeFileError, type IniFile, readIniFile } from './aws-files.js';
+import { type IniFile, readIniFile } from './aws-files.js';
 
 const FILE_LOCK_MAX_WAIT_MS = 30 * 1000;
 

@@ -4,7 +4,7 @@
  * full-line comments, no inline comments, empty lines allowed in values) reading a file opened in
  * text mode (universal newlines: CRLF, LF and a lone CR all end a line).
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 /** configparser's `default_section`: its keys are defaults for every other section. */
 export const DEFAULT_SECTION = 'DEFAULT';

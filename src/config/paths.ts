@@ -1,7 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../core/io.js';
 
 export function homeDirectory(env: Env): string {
   return env.HOME || env.USERPROFILE || os.homedir();

@@ -1,13 +1,12 @@
 import { split } from 'shlex';
 import type { ServiceTarget } from '../aws/service-target.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
+import type { Env } from '../core/io.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import { type IniFile, readIniFile } from './aws-files.js';
 import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
 import { configFilePath, credentialsFilePath } from './paths.js';
 import { validateMfaSerial } from './validate.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULT_LONG_TERM_SUFFIX = '-long-term';
 const DEFAULT_REFRESH_MARGIN_SECONDS = 15 * 60;

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 /** AWS's SerialNumber pattern and length (STS GetSessionToken, IAM). */
 const MFA_SERIAL_PATTERN = /^[\w+=/:,.@-]{9,256}$/;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AwsCallError } from '../aws/aws-error.js';
-import { AwsMfaError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import { validateMfaCode } from '../config/validate.js';
+import { AwsMfaError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { runMfaProcess } from './mfa-process.js';
 import { promptForMfaCode } from './prompt.js';
 import { claimTimeStep } from './step-guard.js';

@@ -1,8 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AwsMfaError } from '../cli/errors.js';
 import { validateMfaCode } from '../config/validate.js';
+import { AwsMfaError } from '../core/errors.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Far more than a code: a command printing more is not printing a code, and memory stays bounded. */

@@ -1,6 +1,6 @@
-import type { Io } from '../cli/io.js';
 import { askOnTerminal } from '../cli/terminal-prompt.js';
 import { validateMfaCode } from '../config/validate.js';
+import type { Io } from '../core/io.js';
 
 export async function promptForMfaCode(io: Io, profile: string, mfaSerial: string): Promise<string> {
   const code = await askOnTerminal(

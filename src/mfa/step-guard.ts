@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AwsMfaError } from '../cli/errors.js';
-import { describeFileError } from '../config/aws-files.js';
-import { isCode, writeFileAtomic } from '../store/atomic-write.js';
+import { AwsMfaError } from '../core/errors.js';
+import { describeFileError, isCode } from '../core/file-errors.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
 import { withLock } from '../store/lock.js';
 import { TOTP_PERIOD_SECONDS, timeStepAt } from './totp.js';
 

@@ -1,5 +1,5 @@
 import { createGuardrails, generateSync, ScureBase32Plugin } from 'otplib';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 /** RFC 6238 as AWS's virtual MFA devices use it: HMAC-SHA-1, 30 s steps, 6 digits. */
 export const TOTP_PERIOD_SECONDS = 30;

@@ -1,5 +1,5 @@
-import type { Io } from '../cli/io.js';
 import { cacheDirectory } from '../config/paths.js';
+import type { Io } from '../core/io.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import { SessionCache } from '../store/session-cache.js';
 import type { SessionDependencies } from './resolve-session.js';

@@ -1,5 +1,5 @@
-import { AwsMfaError, UsageError } from '../cli/errors.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import type { LongTermKeys } from './credentials.js';
 

@@ -1,8 +1,8 @@
 import type { ServiceTarget } from '../aws/service-target.js';
-import type { Io } from '../cli/io.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import type { Io } from '../core/io.js';
 import { chooseDiscoveredSerial } from '../mfa/discover-serial.js';
 import type { LongTermKeys } from './credentials.js';
 import type { KeySource } from './key-source.js';

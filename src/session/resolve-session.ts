@@ -1,8 +1,8 @@
 import type { GetSessionTokenRequest, SessionTokenResult } from '../aws/sts.js';
-import type { Io } from '../cli/io.js';
-import { describeFileError } from '../config/aws-files.js';
 import { formatDuration } from '../config/duration.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import { describeFileError } from '../core/file-errors.js';
+import type { Io } from '../core/io.js';
 import { withLock } from '../store/lock.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import type { CachedSession, SessionCache } from '../store/session-cache.js';

@@ -1,7 +1,7 @@
-import type { Io } from '../cli/io.js';
 import { parseSessionDuration } from '../config/duration.js';
 import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateMfaCode, validateMfaSerial, validateProfileName } from '../config/validate.js';
+import type { Io } from '../core/io.js';
 import { sessionDependencies } from './dependencies.js';
 import { type ResolvedSession, resolveSession } from './resolve-session.js';
 

@@ -1,9 +1,9 @@
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
 import type { IniFile } from '../config/aws-files.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import { formatExpiration, type SessionCredentials } from './credentials.js';
 
 /** The refusal login gives for a `[NAME]` holding long-term keys: they must never be overwritten. */

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isCode } from '../core/file-errors.js';
 
 const MAX_SYMLINK_HOPS = 32;
 
@@ -91,8 +92,4 @@ async function existingMode(file: string): Promise<number | undefined> {
     if (isCode(error, 'ENOENT')) return undefined;
     throw error;
   }
-}
-
-export function isCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }

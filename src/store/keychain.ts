@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { AwsMfaError } from '../cli/errors.js';
+import { AwsMfaError } from '../core/errors.js';
 
 /** The service name of every aws-mfa keychain item; the account tells the items apart (profile-keychain.ts). */
 export const KEYCHAIN_SERVICE = 'aws-mfa';

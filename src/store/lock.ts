@@ -1,8 +1,7 @@
 import nodeFs, { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AwsMfaError } from '../cli/errors.js';
-import { describeFileError } from '../config/aws-files.js';
-import { isCode } from './atomic-write.js';
+import { AwsMfaError } from '../core/errors.js';
+import { describeFileError, isCode } from '../core/file-errors.js';
 
 /** A lock whose holder was killed is taken over after this long (its holder refreshes it twice as often). */
 const STALE_AFTER_MS = 4000;

@@ -1,5 +1,5 @@
-import { UsageError } from '../cli/errors.js';
 import { validateMfaSerial } from '../config/validate.js';
+import { UsageError } from '../core/errors.js';
 import { normalizeTotpSeed } from '../mfa/totp.js';
 import type { Keychain } from './keychain.js';
 

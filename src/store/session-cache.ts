@@ -1,11 +1,11 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AwsMfaError } from '../cli/errors.js';
-import { describeFileError } from '../config/aws-files.js';
+import { AwsMfaError } from '../core/errors.js';
+import { describeFileError, isCode } from '../core/file-errors.js';
 import type { CredentialProcessObject } from '../output/credential-process-json.js';
 import { fromCredentialProcessObject, toCredentialProcessObject } from '../output/credential-process-json.js';
 import type { SessionCredentials } from '../session/credentials.js';
-import { isCode, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** Where a session's long-term keys came from, and which key it was: a changed key invalidates it. */
 export interface SessionOrigin {

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AwsMfaError } from '../../src/cli/errors.js';
-import type { Terminal } from '../../src/cli/io.js';
+import { AwsMfaError } from '../../src/core/errors.js';
+import type { Terminal } from '../../src/core/io.js';
 import type { SessionCredentials } from '../../src/session/credentials.js';
 import { ProfileKeychain } from '../../src/store/profile-keychain.js';
 import { SessionCache } from '../../src/store/session-cache.js';

@@ -6,7 +6,7 @@ import {
   readCredentialReport,
 } from '../../src/admin/credential-report.js';
 import { downloadCredentialReport, type ReportPolling } from '../../src/aws/iam-credential-report.js';
-import { AwsMfaError } from '../../src/cli/errors.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 import { SESSION } from '../aws/fake-aws.js';
 import { FakeIam, iamErrorReply } from '../aws/fake-iam.js';
 import { getCredentialReportReply, reportErrors, scriptedReportIam } from '../aws/fake-iam-credential-report.js';

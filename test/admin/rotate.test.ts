@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AwsMfaError } from '../../src/cli/errors.js';
 import { rotate } from '../../src/commands/rotate.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 import { ProfileKeychain } from '../../src/store/profile-keychain.js';
 import { errorReply } from '../aws/fake-aws.js';
 import { iamErrorReply } from '../aws/fake-iam.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AwsCallError, scrubSecrets, translateAwsError } from '../../src/aws/aws-error.js';
-import { AwsMfaError, UsageError } from '../../src/cli/errors.js';
+import { AwsMfaError, UsageError } from '../../src/core/errors.js';
 
 function systemError(code: string, fields: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`${code} something`), { code, ...fields });

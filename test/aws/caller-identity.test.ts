@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type GetCallerIdentityRequest, getCallerIdentity } from '../../src/aws/sts.js';
-import { AwsMfaError } from '../../src/cli/errors.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 import { FakeSts, SESSION } from './fake-aws.js';
 
 let sts: FakeSts;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClientRequest } from '../../src/aws/client-options.js';
 import { listMfaDevices } from '../../src/aws/iam.js';
 import { getCallerIdentity } from '../../src/aws/sts.js';
-import { AwsMfaError } from '../../src/cli/errors.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 import { type IamUserWithKey, useMoto, xmlValue } from '../e2e/harness/moto.js';
 
 const moto = useMoto();

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ListMfaDevicesRequest, listMfaDevices } from '../../src/aws/iam.js';
-import { AwsMfaError } from '../../src/cli/errors.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 import { SESSION } from './fake-aws.js';
 import { FakeIam, iamErrorReply, listMfaDevicesReply } from './fake-iam.js';
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type GetSessionTokenRequest, getSessionToken } from '../../src/aws/sts.js';
-import { AwsMfaError } from '../../src/cli/errors.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 import { closedPort, FakeSts, ForwardProxy, makeSelfSignedCertificate, makeTempDir, SESSION, type TlsIdentity } from './fake-aws.js';
 
 const KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSessionToken } from '../../src/aws/sts.js';
-import { AwsMfaError } from '../../src/cli/errors.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 import { errorReply, FakeSts } from './fake-aws.js';
 
 /** Reads each request whole, then drops the connection without an answer: the request may have been served. */

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCallError } from '../../src/aws/aws-error.js';
 import { type GetSessionTokenRequest, getSessionToken } from '../../src/aws/sts.js';
-import { AwsMfaError } from '../../src/cli/errors.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 import { closedPort, errorReply, FakeSts, SESSION, successReply } from './fake-aws.js';
 
 const KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseInvocation } from '../../src/cli/arguments.js';
 import { COMMANDS } from '../../src/cli/command-table.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 
 function parse(argv: string[]) {
   const out: string[] = [];

@@ -2,8 +2,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AwsMfaError } from '../../src/cli/errors.js';
 import { type StdoutChannels, stdoutWriter } from '../../src/cli/standard-output.js';
+import { AwsMfaError } from '../../src/core/errors.js';
 
 function errnoError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: write`), { code });

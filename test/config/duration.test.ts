@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
 import { formatDuration, parseDurationSeconds, parseSessionDuration } from '../../src/config/duration.js';
+import { UsageError } from '../../src/core/errors.js';
 
 describe('parseDurationSeconds', () => {
   it.each([

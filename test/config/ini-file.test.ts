@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
 import { parseIni, removeSection, removeSectionKeys, setSectionKeys } from '../../src/config/ini-file.js';
+import { UsageError } from '../../src/core/errors.js';
 import {
   applyEdit,
   type ConfigparserResult,

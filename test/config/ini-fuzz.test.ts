@@ -3,8 +3,8 @@
  * configparser, then edited: only the target section may read differently afterwards.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
 import { parseIni } from '../../src/config/ini-file.js';
+import { UsageError } from '../../src/core/errors.js';
 import {
   applyEdit,
   type ConfigparserResult,

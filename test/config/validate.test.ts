@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
 import { validateProfileName } from '../../src/config/validate.js';
+import { UsageError } from '../../src/core/errors.js';
 
 describe('validateProfileName', () => {
   it.each(['prod', 'team.prod-long', 'my prof', 'Ü'.repeat(32), 'x'.repeat(64)])('accepts %j', (name) => {

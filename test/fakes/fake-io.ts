@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { Io, Terminal } from '../../src/cli/io.js';
+import type { Io, Terminal } from '../../src/core/io.js';
 
 export interface FakeIo extends Io {
   readonly stdout: string[];

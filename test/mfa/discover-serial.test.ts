@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { chooseDiscoveredSerial } from '../../src/mfa/discover-serial.js';
 
 const VIRTUAL = 'arn:aws:iam::123456789012:mfa/alice-phone';

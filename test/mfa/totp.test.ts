@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ScureBase32Plugin } from 'otplib';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { normalizeTotpSeed, TOTP_PERIOD_SECONDS, timeStepAt, totpCode } from '../../src/mfa/totp.js';
 
 /** RFC 6238 Appendix B: the SHA-1 seed is the ASCII "12345678901234567890". */

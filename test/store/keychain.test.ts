@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/cli/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { keychainFailure } from '../../src/store/keychain.js';
 import { useKeyring } from '../e2e/harness/keyring.js';
 import { builtModule, repoRoot } from '../e2e/harness/paths.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, UsageError } from '../../src/cli/errors.js';
+import { ExitCode, UsageError } from '../../src/core/errors.js';
 import type { Keychain } from '../../src/store/keychain.js';
 import { type KeychainProfile, ProfileKeychain } from '../../src/store/profile-keychain.js';
 

@@ -1,9 +1,12 @@
+/** The environment as the tool reads it: never written to. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 /**
  * Everything a command touches outside its arguments. stdout is a protocol for
  * credential-process and env, so commands never reach for process.stdout themselves.
  */
 export interface Io {
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
   readonly platform: NodeJS.Platform;
   /** Program output: credential_process JSON, shell lines, command results. */
   writeStdout(text: string): void;
