@@ -1,4 +1,5 @@
 import {
+  AssumeRoleCommand,
   type Credentials,
   GetCallerIdentityCommand,
   type GetCallerIdentityCommandOutput,
@@ -33,6 +34,15 @@ export interface SessionTokenResult {
   serverDate: Date | undefined;
 }
 
+export interface AssumeRoleRequest extends AwsClientRequest {
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds?: number | undefined;
+  externalId?: string | undefined;
+  /** Only when the role is assumed with long-term keys and a code (not from an MFA session). */
+  mfa?: { serialNumber: string; tokenCode: string } | undefined;
+}
+
 export type GetCallerIdentityRequest = AwsClientRequest;
 
 /** Who the credentials belong to. */
@@ -59,9 +69,36 @@ export async function getSessionToken(request: GetSessionTokenRequest): Promise<
           ),
         { secrets: [request.tokenCode] },
       );
-      return { credentials: toSessionCredentials(output.Credentials), serverDate: sts.serverDate };
+      return { credentials: toSessionCredentials(output.Credentials, 'GetSessionToken'), serverDate: sts.serverDate };
     },
   );
+}
+
+/**
+ * sts:AssumeRole, signed with whatever credentials the request carries (an MFA session, a previous
+ * hop's role session, or long-term keys with a code). With a code, a request that may have reached
+ * AWS is not sent again, as for GetSessionToken.
+ */
+export async function assumeRole(request: AssumeRoleRequest): Promise<SessionTokenResult> {
+  const retryStrategy = request.mfa ? new RetryUnlessTheCodeMayHaveBeenUsed(MAX_ATTEMPTS) : undefined;
+  return withClient(createStsClient(request, retryStrategy), async (sts) => {
+    const output = await sts.call(
+      'AssumeRole',
+      (client) =>
+        client.send(
+          new AssumeRoleCommand({
+            RoleArn: request.roleArn,
+            RoleSessionName: request.roleSessionName,
+            DurationSeconds: request.durationSeconds,
+            ExternalId: request.externalId,
+            SerialNumber: request.mfa?.serialNumber,
+            TokenCode: request.mfa?.tokenCode,
+          }),
+        ),
+      { secrets: request.mfa ? [request.mfa.tokenCode] : [] },
+    );
+    return { credentials: toSessionCredentials(output.Credentials, 'AssumeRole'), serverDate: sts.serverDate };
+  });
 }
 
 export async function getCallerIdentity(request: GetCallerIdentityRequest): Promise<CallerIdentity> {
@@ -94,10 +131,10 @@ class RetryUnlessTheCodeMayHaveBeenUsed extends StandardRetryStrategy {
   }
 }
 
-function toSessionCredentials(credentials: Credentials | undefined): SessionCredentials {
+function toSessionCredentials(credentials: Credentials | undefined, operation: string): SessionCredentials {
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials ?? {};
   if (!AccessKeyId || !SecretAccessKey || !SessionToken || !(Expiration instanceof Date)) {
-    throw incompleteResponse('STS', 'GetSessionToken', 'credentials');
+    throw incompleteResponse('STS', operation, 'credentials');
   }
   return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Expiration };
 }

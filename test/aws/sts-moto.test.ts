@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GetSessionTokenRequest, getSessionToken } from '../../src/aws/sts.js';
+import { assumeRole, type GetSessionTokenRequest, getCallerIdentity, getSessionToken } from '../../src/aws/sts.js';
 import { AwsMfaError } from '../../src/core/errors.js';
 import { pythonPath } from '../e2e/harness/python.js';
 import { closedPort, makeTempDir } from './fake-aws.js';
@@ -65,6 +65,26 @@ describe('getSessionToken against moto', () => {
     expect(expiresInSeconds).toBeGreaterThan(7200 - 60);
     expect(expiresInSeconds).toBeLessThan(7200 + 60);
     expect(serverDate).toBeInstanceOf(Date);
+  });
+
+  it('assumes a role with the session, and the role session is who GetCallerIdentity names', async () => {
+    const { credentials: mfaSession } = await getSessionToken(stsRequest(3600));
+    const target = stsRequest(3600).target;
+
+    const { credentials: role } = await assumeRole({
+      credentials: mfaSession,
+      target,
+      env: {},
+      roleArn: 'arn:aws:iam::210987654321:role/admin',
+      roleSessionName: 'alice',
+      durationSeconds: 900,
+    });
+
+    expect(role.accessKeyId).toMatch(/^ASIA/);
+    expect(role.accessKeyId).not.toBe(mfaSession.accessKeyId);
+    expect((role.expiration.getTime() - Date.now()) / 1000).toBeLessThan(900 + 60);
+    const identity = await getCallerIdentity({ credentials: role, target, env: {} });
+    expect(identity.arn).toBe('arn:aws:sts::210987654321:assumed-role/admin/alice');
   });
 
   it('reports a key that moto does not know', async () => {
