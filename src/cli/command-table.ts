@@ -40,6 +40,7 @@ const SESSION_OPTIONS = [
   { long: 'code', value: 'code', description: 'the current 6-digit MFA code' },
   { long: 'duration', value: 'duration', description: 'session length, 15m..36h (e.g. 8h, 1h30m, 900)' },
   { long: 'force', description: 'get a new session even when the cached one is still valid' },
+  { long: 'prompt', value: 'how', description: 'how to ask for the MFA code: auto (the terminal, else a dialog), terminal or dialog' },
   { long: 'save', description: 'save an MFA device found with iam:ListMFADevices as mfa_serial in the config' },
 ] as const satisfies readonly OptionSpec[];
 

@@ -1,4 +1,3 @@
-import { askOnTerminal } from '../cli/terminal-prompt.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { removeSection, removeSectionKeys } from '../config/ini-file.js';
 import { loadProfileSettings, type ProfileSettings } from '../config/profile-settings.js';
@@ -6,6 +5,7 @@ import { validateLongTermKeyId, validateMfaSerial, validateProfileName, validate
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { normalizeTotpSeed } from '../mfa/totp.js';
+import { askOnTerminal } from '../prompt/ask-on-terminal.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import { maskKeyId } from '../session/credentials.js';
 import type { KeychainProfile, ProfileKeychain } from '../store/profile-keychain.js';

@@ -1,7 +1,7 @@
-import { askOnTerminal } from '../cli/terminal-prompt.js';
 import { validateProfileName } from '../config/validate.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
+import { askOnTerminal } from '../prompt/ask-on-terminal.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import type { SessionCache } from '../store/session-cache.js';
 

@@ -2,6 +2,7 @@ import { split } from 'shlex';
 import type { ServiceTarget } from '../aws/service-target.js';
 import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
+import { type PromptName, parsePromptName } from '../prompt/mfa-prompt.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import { type IniFile, readIniFile } from './aws-files.js';
 import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
@@ -18,6 +19,7 @@ export interface SettingsFlags {
   readonly profile?: string | undefined;
   readonly mfaSerial?: string | undefined;
   readonly duration?: string | undefined;
+  readonly prompt?: string | undefined;
 }
 
 /** Everything about one profile that the files, the environment and the flags say. */
@@ -41,6 +43,8 @@ export interface ProfileSettings {
   readonly namedInFiles: boolean;
   /** A command that prints the current MFA code (aws-vault's mfa_process). */
   readonly mfaProcess: string | undefined;
+  /** How to ask for the MFA code: `--prompt`, else `aws_mfa_prompt`, else auto. */
+  readonly mfaPrompt: PromptName;
 }
 
 /** An explicit `-p ''` stays empty (and is refused); an empty AWS_PROFILE counts as unset, as in a shell. */
@@ -89,6 +93,7 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
     credentialProcess: config.get('credential_process') || undefined,
     namedInFiles: configFile.sections.has(configSectionName) || longTerm !== undefined || session !== undefined,
     mfaProcess: config.get('mfa_process') || undefined,
+    mfaPrompt: resolvePrompt(flags, config, configFile.path),
   };
 }
 
@@ -121,6 +126,12 @@ function shlexSplit(text: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+function resolvePrompt(flags: SettingsFlags, config: Map<string, string>, configPath: string): PromptName {
+  if (flags.prompt !== undefined) return parsePromptName(flags.prompt, '--prompt');
+  const fromConfig = config.get('aws_mfa_prompt');
+  return fromConfig ? parsePromptName(fromConfig, configPath) : 'auto';
 }
 
 function readLongTermKeys(section: Map<string, string>, sectionName: string, file: string): LongTermKeys | undefined {

@@ -3,8 +3,9 @@ import { AwsCallError } from '../aws/aws-error.js';
 import { validateMfaCode } from '../config/validate.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
+import type { MfaPrompts, PromptName } from '../prompt/mfa-prompt.js';
+import { pickMfaPrompt } from '../prompt/pick-mfa-prompt.js';
 import { runMfaProcess } from './mfa-process.js';
-import { promptForMfaCode } from './prompt.js';
 import { claimTimeStep } from './step-guard.js';
 import { TOTP_PERIOD_SECONDS, totpCode } from './totp.js';
 
@@ -17,12 +18,18 @@ export interface MfaCodeRequest {
   readonly totpSeed: string | undefined;
   /** `mfa_process` of the config profile. */
   readonly mfaProcess: string | undefined;
+  /** How to ask when nothing else gives the code: `--prompt`, else `aws_mfa_prompt`, else auto. */
+  readonly prompt: PromptName;
 }
 
 export interface MfaCodeDependencies {
   readonly io: Io;
   readonly cacheDirectory: string;
   readonly sleep: (ms: number) => Promise<void>;
+}
+
+export interface ResolveMfaCodeDependencies extends MfaCodeDependencies {
+  readonly mfaPrompts: MfaPrompts;
 }
 
 export type MfaCodeOrigin = 'flag' | 'seed' | 'mfa_process' | 'prompt';
@@ -32,15 +39,16 @@ export interface MfaCode {
   readonly origin: MfaCodeOrigin;
 }
 
-/** The MFA code sources in order: --code, the stored TOTP seed, mfa_process, a prompt on the terminal. */
-export async function resolveMfaCode(request: MfaCodeRequest, deps: MfaCodeDependencies): Promise<MfaCode> {
+/** The MFA code sources in order: --code, the stored TOTP seed, mfa_process, a prompt (terminal or dialog). */
+export async function resolveMfaCode(request: MfaCodeRequest, deps: ResolveMfaCodeDependencies): Promise<MfaCode> {
   if (request.codeFlag !== undefined) return { code: validateMfaCode(request.codeFlag, '--code'), origin: 'flag' };
   if (request.totpSeed !== undefined) return { code: (await codeFromSeed(request.totpSeed, deps)).code, origin: 'seed' };
   if (request.mfaProcess !== undefined) {
     const code = await runMfaProcess(request.mfaProcess, { env: deps.io.env, debug: deps.io.debug });
     return { code, origin: 'mfa_process' };
   }
-  return { code: await promptForMfaCode(deps.io, request.profile, request.mfaSerial), origin: 'prompt' };
+  const ask = pickMfaPrompt(request.prompt, deps.mfaPrompts);
+  return { code: validateMfaCode(await ask({ profile: request.profile, mfaSerial: request.mfaSerial }), 'the prompt'), origin: 'prompt' };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { cacheDirectory } from '../config/paths.js';
 import type { Io } from '../core/io.js';
+import { systemMfaPrompts } from '../prompt/system-mfa-prompts.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import { SessionCache } from '../store/session-cache.js';
 import type { SessionDependencies } from './resolve-session.js';
@@ -18,6 +19,7 @@ export function sessionDependencies(io: Io): SessionDependencies {
     openProfileKeychain: profileKeychainOpener(io),
     getSessionToken: async (request) => (await import('../aws/sts.js')).getSessionToken(request),
     listMfaDevices: async (request) => (await import('../aws/iam.js')).listMfaDevices(request),
+    mfaPrompts: systemMfaPrompts(io),
   };
 }
 

@@ -3,6 +3,7 @@ import { formatDuration } from '../config/duration.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
 import { describeFileError } from '../core/file-errors.js';
 import type { Io } from '../core/io.js';
+import type { MfaPrompts } from '../prompt/mfa-prompt.js';
 import { withLock } from '../store/lock.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import type { CachedSession, SessionCache } from '../store/session-cache.js';
@@ -31,6 +32,8 @@ export interface SessionDependencies {
   readonly openProfileKeychain: () => Promise<ProfileKeychain>;
   readonly getSessionToken: (request: GetSessionTokenRequest) => Promise<SessionTokenResult>;
   readonly listMfaDevices: ListMfaDevices;
+  /** The prompts that `--prompt` and `aws_mfa_prompt` pick from by name. */
+  readonly mfaPrompts: MfaPrompts;
 }
 
 export interface ResolvedSession {
@@ -104,7 +107,14 @@ async function fetchAndCacheSession(request: SessionRequest, source: KeySource, 
     );
   }
   const code = await resolveMfaCode(
-    { profile: settings.profile, mfaSerial, codeFlag: request.codeFlag, totpSeed: source.totpSeed, mfaProcess: settings.mfaProcess },
+    {
+      profile: settings.profile,
+      mfaSerial,
+      codeFlag: request.codeFlag,
+      totpSeed: source.totpSeed,
+      mfaProcess: settings.mfaProcess,
+      prompt: settings.mfaPrompt,
+    },
     deps,
   );
   const { credentials } = await deps

@@ -2,6 +2,7 @@ import { parseSessionDuration } from '../config/duration.js';
 import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateMfaCode, validateMfaSerial, validateProfileName } from '../config/validate.js';
 import type { Io } from '../core/io.js';
+import { parsePromptName } from '../prompt/mfa-prompt.js';
 import { sessionDependencies } from './dependencies.js';
 import { type ResolvedSession, resolveSession } from './resolve-session.js';
 
@@ -11,6 +12,8 @@ export interface SessionOptions {
   readonly mfaSerial?: string | undefined;
   readonly code?: string | undefined;
   readonly duration?: string | undefined;
+  /** How to ask for the MFA code: auto, terminal or dialog. */
+  readonly prompt?: string | undefined;
   readonly force?: boolean | undefined;
   /** Save a discovered MFA serial as mfa_serial in the config profile. */
   readonly save?: boolean | undefined;
@@ -31,6 +34,7 @@ export async function sessionForProfile(
   if (options.code !== undefined) validateMfaCode(options.code, '--code');
   if (options.duration !== undefined) parseSessionDuration(options.duration, '--duration');
   if (options.mfaSerial !== undefined) validateMfaSerial(options.mfaSerial, '--mfa-serial');
+  if (options.prompt !== undefined) parsePromptName(options.prompt, '--prompt');
   const settings = await loadProfileSettings(profile, options, io.env);
   checkSettings(settings);
   const session = await resolveSession(

@@ -19,9 +19,11 @@ export class BackgroundCli {
   #stderr = '';
   #result: RunResult | undefined;
 
-  constructor(box: Sandbox, args: readonly string[], options: { env?: EnvOverrides } = {}) {
-    const child = spawn(cliPath, args, { cwd: box.home, env: box.env(options.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid === undefined) throw new Error(`could not start ${cliPath}`);
+  /** `command`: another program (the AWS CLI, say) to start instead of bin/aws-mfa, `args` after it. */
+  constructor(box: Sandbox, args: readonly string[], options: { env?: EnvOverrides; command?: string } = {}) {
+    const command = options.command ?? cliPath;
+    const child = spawn(command, args, { cwd: box.home, env: box.env(options.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid === undefined) throw new Error(`could not start ${command}`);
     this.#child = child;
     this.pid = child.pid;
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.#stdout += chunk));

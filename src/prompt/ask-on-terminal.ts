@@ -4,6 +4,11 @@ import type { Io } from '../core/io.js';
 type InquirerPrompts = typeof import('@inquirer/prompts');
 export type PromptContext = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
 
+/** There is no controlling terminal to ask on (an IDE, a desktop launcher, CI). */
+export class NoTerminalError extends AwsMfaError {
+  override name = 'NoTerminalError';
+}
+
 /**
  * Runs an inquirer prompt on the controlling terminal, never on stdout: under credential_process
  * stdout is the protocol and stderr is swallowed. `what` names what is asked for, in errors.
@@ -18,7 +23,7 @@ export async function askOnTerminal<T>(
   try {
     terminal = io.openTerminal();
   } catch (error) {
-    throw new AwsMfaError(`cannot ask for ${what}`, 'no terminal to prompt on', { hint: noTerminalHint, cause: error });
+    throw new NoTerminalError(`cannot ask for ${what}`, 'no terminal to prompt on', { hint: noTerminalHint, cause: error });
   }
   try {
     return await ask(await import('@inquirer/prompts'), { input: terminal.input, output: terminal.output });
