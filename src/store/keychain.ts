@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { AwsMfaError } from '../core/errors.js';
+import type { Env } from '../core/io.js';
 
 /** The service name of every aws-mfa keychain item; the account tells the items apart (profile-keychain.ts). */
 export const KEYCHAIN_SERVICE = 'aws-mfa';
@@ -25,10 +28,7 @@ const UNLOCK_HINT = 'unlock the default keyring (the login keyring, e.g. in Seah
  * The keychain of this platform, through keytar. keytar is loaded here, not at startup: commands
  * that need no keychain never pay for it, nor fail when it is missing.
  */
-export async function openKeychain(
-  platform: NodeJS.Platform,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): Promise<Keychain> {
+export async function openKeychain(platform: NodeJS.Platform, env: Env = process.env): Promise<Keychain> {
   const keytar = await loadKeytar(platform);
   const noSessionBus = usesLibsecret(platform) && !sessionBusFindable(env);
   const translated = async <T>(operation: () => Promise<T>): Promise<T> => {
@@ -86,12 +86,23 @@ function noSessionBusFailure(platform: NodeJS.Platform): AwsMfaError {
 
 /**
  * GLib (under libsecret) finds the session bus in DBUS_SESSION_BUS_ADDRESS, else at
- * $XDG_RUNTIME_DIR/bus, else by autolaunch on X11 ($DISPLAY). With none of the three it fails
- * anyway, but only after creating the user's cache folder, its stand-in for XDG_RUNTIME_DIR: a
- * failed command must write nothing, so that case is answered here, before GLib is asked.
+ * $XDG_RUNTIME_DIR/bus, else by autolaunch on X11 ($DISPLAY): a dbus-launch, a bus and a keyring
+ * daemon that keep running after aws-mfa (and the display, over SSH with X forwarding) is gone.
+ * So the keychain is reached only on a bus that is already there, and the rest is answered here,
+ * before GLib is asked: no autolaunch, and nothing written (GLib creates the user's cache folder,
+ * its stand-in for XDG_RUNTIME_DIR, when that is unset).
  */
-function sessionBusFindable(env: Readonly<Record<string, string | undefined>>): boolean {
-  return Boolean(env.DBUS_SESSION_BUS_ADDRESS || env.XDG_RUNTIME_DIR || env.DISPLAY);
+function sessionBusFindable(env: Env): boolean {
+  if (env.DBUS_SESSION_BUS_ADDRESS) return true;
+  return env.XDG_RUNTIME_DIR !== undefined && isSocket(join(env.XDG_RUNTIME_DIR, 'bus'));
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
 }
 
 async function loadKeytar(platform: NodeJS.Platform): Promise<Keytar> {

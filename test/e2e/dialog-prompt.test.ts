@@ -4,12 +4,13 @@
  * bare Xvfb of its own; the zenity dialog it shows is found by its process id and answered with
  * xdotool, as a person would.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { BackgroundCli } from './harness/background.js';
-import { answerDialog, cancelDialog, waitForDialog, zenitiesOf } from './harness/dialogs.js';
+import { answerDialog, cancelDialog, processesWithEnv, waitForDialog, zenitiesOf } from './harness/dialogs.js';
 import { cachedSessionFiles } from './harness/keychain-tools.js';
 import { useMoto } from './harness/moto.js';
 import { cliPath } from './harness/paths.js';
@@ -213,5 +214,39 @@ describe('when no dialog may or can be shown', () => {
 
     expectRefusal(expect, result, { exit: 2, words: [words] });
     expect(recordedChildren(recorders, 'zenity')).toEqual([]);
+  });
+});
+
+describe('the keychain lookup with a display and no D-Bus session', () => {
+  /** Runs credential-process there; returns its result and what it left running (found by a variable only it had). */
+  async function runWithoutBus(box: Sandbox) {
+    const runtime = join(box.home, 'runtime');
+    mkdirSync(runtime, { mode: 0o700 });
+    const marker = randomUUID();
+    const result = await box.runCli(['credential-process', '-p', 'prod', '--code', CODE], {
+      env: desktop({ XDG_RUNTIME_DIR: runtime, AWS_MFA_TEST_RUN: marker }),
+    });
+    return { result, leftRunning: processesWithEnv('AWS_MFA_TEST_RUN', marker) };
+  }
+
+  it('keys in the file work, and nothing is left running (no autolaunched bus or keyring daemon)', async () => {
+    const box = sandbox();
+    setUpProdProfile(box);
+
+    const { result, leftRunning } = await runWithoutBus(box);
+
+    expect(leftRunning).toEqual([]);
+    expect(result.code, describeRun(result)).toBe(0);
+    expectSessionJson(result.stdout);
+  });
+
+  it('with no keys in the file, says the keychain needs a D-Bus session, and leaves nothing running', async () => {
+    const box = sandbox();
+    box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n`);
+
+    const { result, leftRunning } = await runWithoutBus(box);
+
+    expect(leftRunning).toEqual([]);
+    expectRefusal(expect, result, { exit: 1, words: ['no long-term keys for profile prod', 'no D-Bus session'] });
   });
 });

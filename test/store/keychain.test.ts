@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,21 @@ describe('the keytar keychain on a Secret Service', () => {
     ]);
   });
 
+  it('finds the bus at $XDG_RUNTIME_DIR/bus when DBUS_SESSION_BUS_ADDRESS is not set (a systemd user bus)', async () => {
+    const socketPath = /^unix:path=([^,]+)/.exec(keyring().env.DBUS_SESSION_BUS_ADDRESS ?? '')?.[1];
+    if (socketPath === undefined) throw new Error(`not a unix:path address: ${keyring().env.DBUS_SESSION_BUS_ADDRESS}`);
+    const runtime = mkdtempSync(join(folder, 'runtime-with-bus-'));
+    symlinkSync(socketPath, join(runtime, 'bus'));
+
+    const outcomes = await inChild({ XDG_RUNTIME_DIR: runtime }, [
+      ['set', 'user-bus', 'found'],
+      ['get', 'user-bus'],
+      ['delete', 'user-bus'],
+    ]);
+
+    expect(outcomes).toEqual([{ value: undefined }, { value: 'found' }, { value: true }]);
+  });
+
   it('replaces an item that is set again', async () => {
     const outcomes = await inChild(keyring().env, [
       ['set', 'replaced', 'first'],
@@ -129,6 +144,13 @@ describe('a keychain that cannot be reached', () => {
     const line = `aws-mfa: keychain unavailable: no D-Bus session, which ${SECRET_SERVICE} needs (${SESSION_HINT})`;
     expect(errorLines(outcomes)).toEqual([line, line, line, line]);
     expect(outcomes.map((outcome) => outcome.error?.exitCode)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('with a display but no bus: says so, without autolaunching one (test/e2e/dialog-prompt.test.ts shows nothing is left running)', async () => {
+    const outcomes = await inChild({ DISPLAY: ':0' }, everyOperation);
+
+    const line = `aws-mfa: keychain unavailable: no D-Bus session, which ${SECRET_SERVICE} needs (${SESSION_HINT})`;
+    expect(errorLines(outcomes)).toEqual([line, line, line, line]);
   });
 
   it('with DBUS_SESSION_BUS_ADDRESS of a bus that is gone', async () => {
