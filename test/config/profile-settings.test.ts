@@ -41,6 +41,23 @@ describe('loadProfileSettings', () => {
     expect(settings.refreshMarginSeconds).toBe(15 * 60);
   });
 
+  it('takes the prompt from --prompt, then aws_mfa_prompt, else auto', async () => {
+    const config = '[profile prod]\naws_mfa_prompt = dialog\n';
+    expect((await load({ credentials: KEYS, config: '' })).mfaPrompt).toBe('auto');
+    expect((await load({ credentials: KEYS, config })).mfaPrompt).toBe('dialog');
+    expect((await load({ credentials: KEYS, config }, {}, 'prod', { prompt: 'terminal' })).mfaPrompt).toBe('terminal');
+  });
+
+  it('refuses an unknown prompt name, saying where it came from', async () => {
+    const config = '[profile prod]\naws_mfa_prompt = Dialog\n';
+    await expect(load({ credentials: KEYS, config })).rejects.toThrow(
+      `bad prompt from ${path.join(home, '.aws', 'config')}: "Dialog" is not one of auto, terminal, dialog`,
+    );
+    await expect(load({ credentials: KEYS, config: '' }, {}, 'prod', { prompt: '' })).rejects.toThrow(
+      'bad prompt from --prompt: "" is not one of auto, terminal, dialog',
+    );
+  });
+
   it('honours aws_mfa_long_term_suffix', async () => {
     const settings = await load({
       credentials: '[prod.keys]\naws_access_key_id = AKIAEXAMPLE000000002\naws_secret_access_key = s\n',
