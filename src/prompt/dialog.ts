@@ -1,13 +1,12 @@
 import { AwsMfaError, ExitCode } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { type DialogCommand, dialogCommands } from './dialog-commands.js';
-import { type MfaQuestion, mfaQuestionText, NoDialogError, whyNotAnMfaCode } from './mfa-prompt.js';
+import { type MfaQuestion, mfaQuestionText, NO_PROMPT_HINT, NoDialogError, whyNotAnMfaCode } from './mfa-prompt.js';
 import { type DialogOutcome, runDialog } from './run-dialog.js';
 
 /** As long as other aws-mfa processes wait for the lock that the asking one holds (resolve-session.ts). */
 export const DIALOG_TIMEOUT_MS = 2 * 60 * 1000;
 const DIALOG_TITLE = 'aws-mfa';
-const NO_DIALOG_HINT = 'pass --code, or run `aws-mfa login` in a terminal first';
 
 export type DialogRunner = (command: DialogCommand, env: Io['env'], timeoutMs: number) => Promise<DialogOutcome>;
 
@@ -33,7 +32,7 @@ async function showFirstInstalled(
   run: DialogRunner,
 ): Promise<Exclude<DialogOutcome, { kind: 'not installed' }>> {
   if (commands.length === 0) {
-    throw new NoDialogError('display', 'no display (DISPLAY or WAYLAND_DISPLAY) to show a dialog on', NO_DIALOG_HINT);
+    throw new NoDialogError('display', 'no display (DISPLAY or WAYLAND_DISPLAY) to show a dialog on', NO_PROMPT_HINT);
   }
   for (const command of commands) {
     const outcome = await run(command, io.env, DIALOG_TIMEOUT_MS);
@@ -41,5 +40,5 @@ async function showFirstInstalled(
     io.debug(`no ${command.program} for the MFA code dialog`);
   }
   const programs = commands.map((command) => command.program).join(' or ');
-  throw new NoDialogError('program', `no dialog program (${programs}) is installed`, `install ${programs}, or ${NO_DIALOG_HINT}`);
+  throw new NoDialogError('program', `no dialog program (${programs}) is installed`, `install ${programs}, or ${NO_PROMPT_HINT}`);
 }

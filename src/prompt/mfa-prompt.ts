@@ -19,6 +19,9 @@ export interface MfaPrompts {
   readonly dialog: MfaPrompt;
 }
 
+/** What to do when no prompt can ask: the same words whichever prompt it was. */
+export const NO_PROMPT_HINT = 'pass --code, or run `aws-mfa login` in a terminal first';
+
 /** No dialog can be shown here: no display, or no dialog program installed. */
 export class NoDialogError extends AwsMfaError {
   override name = 'NoDialogError';
