@@ -62,7 +62,7 @@ describe('with no terminal and a display, the MFA code is asked in a zenity dial
     setUpProdProfile(box);
 
     const run = credentialProcess(box);
-    const dialog = await waitForDialog(xvfb, run.pid);
+    const dialog = await waitForDialog(xvfb, { group: run.pid });
     await answerDialog(xvfb, dialog, CODE);
     const result = await run.result();
 
@@ -71,7 +71,7 @@ describe('with no terminal and a display, the MFA code is asked in a zenity dial
     expect(result.stderr).toBe('');
     expect((await sessionTokenCalls(moto)).map((call) => call.body.get('TokenCode'))).toEqual([CODE]);
     expect(dialog.argv.slice(1)).toEqual(['--entry', '--hide-text', '--title', 'aws-mfa', '--text', `MFA code for prod (${mfaSerial}):`]);
-    expect(zenitiesOf(run.pid)).toEqual([]);
+    expect(zenitiesOf({ group: run.pid })).toEqual([]);
     expect(cachedSessionFiles(box.cacheHome)).toHaveLength(1);
   });
 
@@ -80,9 +80,9 @@ describe('with no terminal and a display, the MFA code is asked in a zenity dial
     setUpProdProfile(box);
 
     const run = credentialProcess(box);
-    const first = await waitForDialog(xvfb, run.pid);
+    const first = await waitForDialog(xvfb, { group: run.pid });
     await answerDialog(xvfb, first, '12ab56');
-    const second = await waitForDialog(xvfb, run.pid, [first.pid]);
+    const second = await waitForDialog(xvfb, { group: run.pid }, [first.pid]);
     expect(await sessionTokenCalls(moto)).toEqual([]);
     await answerDialog(xvfb, second, CODE);
     const result = await run.result();
@@ -99,14 +99,14 @@ describe('with no terminal and a display, the MFA code is asked in a zenity dial
     setUpProdProfile(box);
 
     const run = credentialProcess(box);
-    await cancelDialog(xvfb, await waitForDialog(xvfb, run.pid));
+    await cancelDialog(xvfb, await waitForDialog(xvfb, { group: run.pid }));
     const result = await run.result();
 
     expectRefusal(expect, result, { exit: 130, words: [] });
     expect(result.stderr).toBe('aws-mfa: MFA code dialog: cancelled\n');
     expect(await sessionTokenCalls(moto)).toEqual([]);
     expect(cachedSessionFiles(box.cacheHome)).toEqual([]);
-    expect(zenitiesOf(run.pid)).toEqual([]);
+    expect(zenitiesOf({ group: run.pid })).toEqual([]);
   });
 
   it('the AWS CLI, started with no terminal, gets its credentials through the dialog', { timeout: 90_000 }, async () => {
@@ -117,7 +117,7 @@ describe('with no terminal and a display, the MFA code is asked in a zenity dial
     );
 
     const run = new BackgroundCli(box, ['sts', 'get-caller-identity', '--profile', 'app'], { env: desktop(), command: 'aws' });
-    await answerDialog(xvfb, await waitForDialog(xvfb, run.pid), CODE);
+    await answerDialog(xvfb, await waitForDialog(xvfb, { group: run.pid }), CODE);
     const result = await run.result();
 
     expect(result.code, describeRun(result)).toBe(0);
@@ -130,16 +130,54 @@ describe('with no terminal and a display, the MFA code is asked in a zenity dial
     setUpProdProfile(box);
 
     const first = credentialProcess(box);
-    const dialog = await waitForDialog(xvfb, first.pid);
+    const dialog = await waitForDialog(xvfb, { group: first.pid });
     const second = credentialProcess(box);
     await second.waitForStderr('aws-mfa: waiting for another aws-mfa to get a session for prod\n');
-    expect(zenitiesOf(second.pid)).toEqual([]);
+    expect(zenitiesOf({ group: second.pid })).toEqual([]);
     await answerDialog(xvfb, dialog, CODE);
     const results = [await first.result(), await second.result()];
 
     for (const result of results) expect(result.code, describeRun(result)).toBe(0);
     expect(results[1]?.stdout).toBe(results[0]?.stdout);
     expect(await sessionTokenCalls(moto)).toHaveLength(1);
+  });
+});
+
+describe('on a terminal with a display', () => {
+  it('auto asks on the terminal and starts no dialog', { timeout: 60_000 }, async () => {
+    const box = sandbox();
+    setUpProdProfile(box);
+
+    const result = await box.runInPty(
+      [cliPath, 'credential-process', '-p', 'prod'],
+      async (terminal) => {
+        await terminal.waitForText(`MFA code for prod (${mfaSerial}):`);
+        await terminal.type(`${CODE}\r`);
+      },
+      { env: desktop({ PATH: [recorders, box.env().PATH].join(delimiter) }) },
+    );
+
+    expect(result.code, result.transcript).toBe(0);
+    expectSessionJson(result.stdout);
+    expect(recordedChildren(recorders, 'zenity')).toEqual([]);
+    expect((await sessionTokenCalls(moto)).map((call) => call.body.get('TokenCode'))).toEqual([CODE]);
+  });
+
+  it('--prompt dialog shows the dialog, not a terminal prompt', { timeout: 60_000 }, async () => {
+    const box = sandbox();
+    setUpProdProfile(box);
+    const marker = randomUUID();
+
+    const result = await box.runInPty(
+      [cliPath, 'credential-process', '-p', 'prod', '--prompt', 'dialog'],
+      async () => answerDialog(xvfb, await waitForDialog(xvfb, { env: ['AWS_MFA_TEST_RUN', marker] }), CODE),
+      { env: desktop({ AWS_MFA_TEST_RUN: marker }) },
+    );
+
+    expect(result.code, result.transcript).toBe(0);
+    expectSessionJson(result.stdout);
+    expect(result.transcript).not.toContain('MFA code for');
+    expect((await sessionTokenCalls(moto)).map((call) => call.body.get('TokenCode'))).toEqual([CODE]);
   });
 });
 

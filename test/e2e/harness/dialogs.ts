@@ -54,24 +54,23 @@ export function processesWithEnv(name: string, value: string): ProcessInfo[] {
   });
 }
 
-/** zenity processes in the process group of `groupLeader` (a BackgroundCli's pid). */
-export function zenitiesOf(groupLeader: number): ProcessInfo[] {
-  return processes().filter((info) => info.group === groupLeader && info.name === 'zenity');
+/** Which processes a test's run started: its process group, or an environment variable only it had. */
+export type RunOf = { readonly group: number } | { readonly env: readonly [name: string, value: string] };
+
+/** zenity processes that the run started. */
+export function zenitiesOf(run: RunOf): ProcessInfo[] {
+  const candidates = 'group' in run ? processes().filter((info) => info.group === run.group) : processesWithEnv(...run.env);
+  return candidates.filter((info) => info.name === 'zenity');
 }
 
 /**
- * Waits for a zenity of the group that is not one of `seen` to show its window. Back-to-back
+ * Waits for a zenity of the run that is not one of `seen` to show its window. Back-to-back
  * zenity processes may reuse one X window id, so a dialog is told apart by its process id.
  */
-export async function waitForDialog(
-  xvfb: Xvfb,
-  groupLeader: number,
-  seen: readonly number[] = [],
-  timeoutMs = defaultWaitMs,
-): Promise<Dialog> {
+export async function waitForDialog(xvfb: Xvfb, run: RunOf, seen: readonly number[] = [], timeoutMs = defaultWaitMs): Promise<Dialog> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const zenity = zenitiesOf(groupLeader).find((info) => !seen.includes(info.pid));
+    const zenity = zenitiesOf(run).find((info) => !seen.includes(info.pid));
     if (zenity !== undefined) {
       const search = await xdotool(
         xvfb,
@@ -81,7 +80,7 @@ export async function waitForDialog(
       const window = search.split('\n')[0]?.trim();
       if (window) return { pid: zenity.pid, window, argv: zenity.argv };
     }
-    if (Date.now() >= deadline) throw new Error(`no new zenity dialog of process group ${groupLeader} within ${timeoutMs} ms`);
+    if (Date.now() >= deadline) throw new Error(`no new zenity dialog of ${JSON.stringify(run)} within ${timeoutMs} ms`);
     await sleep(pollIntervalMs);
   }
 }
