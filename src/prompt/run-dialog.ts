@@ -47,7 +47,7 @@ export function runDialog(command: DialogCommand, env: Env, timeoutMs: number): 
       clearTimeout(timer);
       if (timedOut) {
         reject(
-          new AwsMfaError('MFA code dialog', `no answer within ${Math.round(timeoutMs / 1000)} s`, {
+          new AwsMfaError('MFA code dialog', `no answer within ${Math.ceil(timeoutMs / 1000)} s`, {
             hint: 'run the command again when you can answer',
           }),
         );

@@ -34,6 +34,6 @@ describe('runDialog', () => {
   });
 
   it('closes a dialog nobody answers and fails', async () => {
-    await expect(runDialog(shellDialog('exec sleep 30'), env, 200)).rejects.toThrow('MFA code dialog: no answer within 0 s');
+    await expect(runDialog(shellDialog('exec sleep 30'), env, 200)).rejects.toThrow('MFA code dialog: no answer within 1 s');
   });
 });
