@@ -18,11 +18,8 @@ const MAX_ANSWER_BYTES = 4096;
  */
 export function runDialog(command: DialogCommand, env: Env, timeoutMs: number): Promise<DialogOutcome> {
   return new Promise((resolveOutcome, reject) => {
-    const child = spawn(command.program, command.args, {
-      env: { ...env, ...command.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    // No windowsHide: it would also pass SW_HIDE to the dialog's own first window on Windows.
+    const child = spawn(command.program, command.args, { env: { ...env, ...command.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = '';
