@@ -6,7 +6,6 @@ import { type DialogOutcome, runDialog } from './run-dialog.js';
 
 /** As long as other aws-mfa processes wait for the lock that the asking one holds (resolve-session.ts). */
 export const DIALOG_TIMEOUT_MS = 2 * 60 * 1000;
-const DIALOG_TITLE = 'aws-mfa';
 
 export type DialogRunner = (command: DialogCommand, env: Io['env'], timeoutMs: number) => Promise<DialogOutcome>;
 
@@ -18,7 +17,7 @@ export async function askMfaCodeInDialog(io: Io, question: MfaQuestion, run: Dia
   let reason: string | undefined;
   for (;;) {
     const text = reason === undefined ? mfaQuestionText(question) : `${mfaQuestionText(question)}\n${reason}`;
-    const outcome = await showFirstInstalled(dialogCommands(io.platform, io.env, { title: DIALOG_TITLE, text }), io, run);
+    const outcome = await showFirstInstalled(dialogCommands(io.platform, io.env, { title: `aws-mfa: ${question.profile}`, text }), io, run);
     if (outcome.kind === 'cancelled') throw new AwsMfaError('MFA code dialog', 'cancelled', { exitCode: ExitCode.interrupted });
     reason = whyNotAnMfaCode(outcome.answer);
     if (reason === undefined) return outcome.answer;

@@ -70,7 +70,14 @@ describe('with no terminal and a display, the MFA code is asked in a zenity dial
     expectSessionJson(result.stdout);
     expect(result.stderr).toBe('');
     expect((await sessionTokenCalls(moto)).map((call) => call.body.get('TokenCode'))).toEqual([CODE]);
-    expect(dialog.argv.slice(1)).toEqual(['--entry', '--hide-text', '--title', 'aws-mfa', '--text', `MFA code for prod (${mfaSerial}):`]);
+    expect(dialog.argv.slice(1)).toEqual([
+      '--entry',
+      '--hide-text',
+      '--title',
+      'aws-mfa: prod',
+      '--text',
+      `MFA code for prod (${mfaSerial}):`,
+    ]);
     expect(zenitiesOf({ group: run.pid })).toEqual([]);
     expect(cachedSessionFiles(box.cacheHome)).toHaveLength(1);
   });

@@ -45,6 +45,7 @@ describe('askMfaCodeInDialog', () => {
 
       expect(run.commands.map((command) => command.program)).toEqual([program, program, program]);
       const shown = run.commands.map((command) => [...command.args, ...Object.values(command.env ?? {})].join('\n'));
+      expect(shown[0]).toContain('aws-mfa: prod');
       expect(shown[0]).toContain(QUESTION_TEXT);
       expect(shown[0]).not.toContain(REASON);
       for (const later of shown.slice(1)) expect(later).toContain(`${QUESTION_TEXT}\n${REASON}`);
