@@ -26,7 +26,7 @@ import { AwsMfaError, ExitCode, UsageError } from '../core/errors.js';
 import { describeFileError, isCode } from '../core/file-errors.js';
 import type { Io } from '../core/io.js';
 import { formatExpiration } from '../session/credentials.js';
-import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
+import { type ProfileSession, type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 
 export interface AuditOptions extends SessionOptions {
   /** A report file (`-`: stdin) instead of the account's report. */
@@ -38,8 +38,15 @@ export interface AuditOptions extends SessionOptions {
   readonly concurrency?: string | undefined;
 }
 
-/** The waits of the audit (report polling, throttling backoff) and the jitter of the latter. */
-export type AuditTiming = Pick<RetryTiming, 'sleep' | 'random'>;
+export interface AuditDependencies {
+  readonly io: Io;
+  /** The waits of the report polling and the throttling backoff. */
+  readonly sleep: RetryTiming['sleep'];
+  /** The jitter of the throttling backoff. */
+  readonly random: RetryTiming['random'];
+  /** The profile's MFA session and settings, obtained (or reused) as `login` would. */
+  readonly profileSession: () => Promise<ProfileSession>;
+}
 
 /** A report of the 5000 users an account may have is a few MiB; a guard against reading a wrong file whole. */
 const MAX_REPORT_BYTES = 32 * 1024 * 1024;
@@ -55,17 +62,18 @@ const ERASE_LINE = '\r\x1b[K';
  * `audit`: the users without MFA in the IAM credential report, on stdout; exit 3 when there is
  * any. With `--organization`, those of every account of the organisation.
  */
-export async function auditCommand(
-  options: AuditOptions,
-  io: Io,
-  timing: AuditTiming = { sleep: wait, random: Math.random },
-): Promise<number> {
+export async function auditCommand(options: AuditOptions, io: Io): Promise<number> {
+  return audit(options, { io, sleep: wait, random: Math.random, profileSession: () => sessionForProfile(options, io) });
+}
+
+export async function audit(options: AuditOptions, deps: AuditDependencies): Promise<number> {
+  const { io } = deps;
   const format = auditFormat(options.format);
-  if (options.organization) return organizationAuditCommand(options, format, io, timing);
+  if (options.organization) return auditOrganizationCommand(options, format, deps);
   if (options.role !== undefined || options.concurrency !== undefined) {
     throw new UsageError('bad usage', '--role and --concurrency go with --organization only', { hint: 'see aws-mfa audit --help' });
   }
-  const report = options.report === undefined ? await accountReport(options, io, timing.sleep) : await reportFromFile(options.report, io);
+  const report = options.report === undefined ? await accountReport(deps) : await reportFromFile(options.report, io);
   if (report.generatedTime !== undefined) {
     io.writeStderr(
       `aws-mfa: credential report generated ${formatExpiration(report.generatedTime)} (AWS regenerates it at most every 4 hours)\n`,
@@ -78,7 +86,8 @@ export async function auditCommand(
 }
 
 /** `audit --organization`: every flag checked before the MFA session is asked for. */
-async function organizationAuditCommand(options: AuditOptions, format: AuditFormat, io: Io, timing: AuditTiming): Promise<number> {
+async function auditOrganizationCommand(options: AuditOptions, format: AuditFormat, deps: AuditDependencies): Promise<number> {
+  const { io } = deps;
   if (options.report !== undefined) {
     throw new UsageError('bad usage', '--organization and --report cannot go together', {
       hint: 'a report file holds one account: audit it without --organization',
@@ -86,8 +95,8 @@ async function organizationAuditCommand(options: AuditOptions, format: AuditForm
   }
   const role = organizationRole(options.role);
   const concurrency = organizationConcurrency(options.concurrency);
-  const { credentials, settings } = await sessionForProfile(options, io);
-  const aws = await organizationAws(credentials, settings, io, timing.sleep);
+  const { credentials, settings } = await deps.profileSession();
+  const aws = await organizationAws(credentials, settings, io, deps.sleep);
   // The MFA session signs every AssumeRole: the audit cannot outlive it.
   const deadline = new Date(Math.min(io.now().getTime() + ORGANIZATION_TIME_LIMIT_MS, credentials.expiration.getTime()));
   const progress = io.stderrIsTerminal
@@ -96,7 +105,7 @@ async function organizationAuditCommand(options: AuditOptions, format: AuditForm
   const result = await auditOrganization(
     { callerCredentials: credentials, role, concurrency, deadline },
     aws,
-    { ...timing, now: () => io.now() },
+    { now: () => io.now(), sleep: deps.sleep, random: deps.random },
     {
       listed: (active, skipped) => {
         for (const account of skipped) {
@@ -175,8 +184,8 @@ function auditFormat(format: string | undefined): AuditFormat {
 }
 
 /** The live report needs the profile's MFA session: an enforce-MFA policy denies it to long-term keys. */
-async function accountReport(options: SessionOptions, io: Io, sleep: (milliseconds: number) => Promise<void>): Promise<CredentialReport> {
-  const { credentials, settings } = await sessionForProfile(options, io);
+async function accountReport({ io, sleep, profileSession }: AuditDependencies): Promise<CredentialReport> {
+  const { credentials, settings } = await profileSession();
   const download = await downloadReport({ credentials, target: settings.iam, env: io.env, debug: io.debug }, io, sleep, (limitMs) =>
     io.writeStderr(`aws-mfa: AWS is generating the credential report; waiting up to ${limitMs / 1000} s\n`),
   );
