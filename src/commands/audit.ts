@@ -102,21 +102,26 @@ async function auditOrganizationCommand(options: AuditOptions, format: AuditForm
   const progress = io.stderrIsTerminal
     ? (done: number, total: number) => io.writeStderr(`\raws-mfa: audited ${done}/${total} accounts`)
     : () => {};
-  const result = await auditOrganization(
-    { callerCredentials: credentials, role, concurrency, deadline },
-    aws,
-    { now: () => io.now(), sleep: deps.sleep, random: deps.random },
-    {
-      listed: (active, skipped) => {
-        for (const account of skipped) {
-          io.writeStderr(`aws-mfa: skipped account ${account.id} (${account.name}): ${account.state}, not ACTIVE\n`);
-        }
-        if (active.length > 0) progress(0, active.length);
+  let result: OrganizationAuditResult;
+  try {
+    result = await auditOrganization(
+      { callerCredentials: credentials, role, concurrency, deadline },
+      aws,
+      { now: () => io.now(), sleep: deps.sleep, random: deps.random },
+      {
+        listed: (active, skipped) => {
+          for (const account of skipped) {
+            io.writeStderr(`aws-mfa: skipped account ${account.id} (${account.name}): ${account.state}, not ACTIVE\n`);
+          }
+          if (active.length > 0) progress(0, active.length);
+        },
+        accountDone: progress,
       },
-      accountDone: progress,
-    },
-  );
-  if (io.stderrIsTerminal && result.active > 0) io.writeStderr(ERASE_LINE);
+    );
+  } finally {
+    // Whatever comes next on stderr, the count or an error, starts on a clean line.
+    if (io.stderrIsTerminal) io.writeStderr(ERASE_LINE);
+  }
   io.writeStdout(formatAccountFindings(result.findings, format));
   io.writeStderr(describeOrganizationAudit(result));
   return result.findings.length === 0 ? ExitCode.ok : ExitCode.auditFindings;

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CREATE_USERS_PY, type IamUserSpec } from './harness/iam-users.js';
 import { useMoto } from './harness/moto.js';
 import { cliPath } from './harness/paths.js';
 import type { RunResult } from './harness/process.js';
@@ -14,19 +15,11 @@ beforeEach(() => moto.reset());
 /** The organisation's owner, for setting moto up with boto3: moto maps these unknown keys to the default account. */
 const adminEnv = { AWS_ACCESS_KEY_ID: 'AKIAADMINORGAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'admin-setup-secret' };
 
-interface UserSpec {
-  name: string;
-  password?: boolean;
-  activeKeys?: number;
-  /** A virtual MFA device: enabled for the user, or only created. */
-  mfa?: 'enabled' | 'created';
-}
-
 interface OrganizationSpec {
   /** Member accounts to create, besides the management account. */
   members: number;
   /** Users by account: `management` or the member's index (0-based, in creation order). */
-  users: Record<string, UserSpec[]>;
+  users: Record<string, IamUserSpec[]>;
   /** Members to close (0-based), after their users are created. */
   close: number[];
 }
@@ -43,6 +36,7 @@ interface CreatedAccount {
  */
 const createOrganization = `
 import boto3, json, os
+${CREATE_USERS_PY}
 spec = json.loads(os.environ['ORGANIZATION'])
 org = boto3.client('organizations')
 org.create_organization(FeatureSet='ALL')
@@ -62,17 +56,7 @@ def iam_of(key):
                         aws_secret_access_key=credentials['SecretAccessKey'], aws_session_token=credentials['SessionToken'])
 
 for key, users in spec['users'].items():
-    iam = iam_of(key)
-    for user in users:
-        iam.create_user(UserName=user['name'])
-        if user.get('password'):
-            iam.create_login_profile(UserName=user['name'], Password='Correct-Horse-Battery-1')
-        for _ in range(user.get('activeKeys', 0)):
-            iam.create_access_key(UserName=user['name'])
-        if user.get('mfa'):
-            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=user['name'])['VirtualMFADevice']['SerialNumber']
-            if user['mfa'] == 'enabled':
-                iam.enable_mfa_device(UserName=user['name'], SerialNumber=serial, AuthenticationCode1='123456', AuthenticationCode2='654321')
+    create_users(iam_of(key), users)
 for index in spec['close']:
     org.close_account(AccountId=accounts[index + 1]['id'])
 print(json.dumps(accounts))
