@@ -237,21 +237,22 @@ describe('audit --organization against moto’s Organizations, STS and per-accou
     expect(result.stderr).not.toContain(motoSession.accessKeyId);
   });
 
-  it('shows progress (accounts done / total) on a terminal, and erases it before the summary', async () => {
+  it('as a new user runs it: one command, the code typed at the prompt, progress (done / total) on the terminal, erased before the count', async () => {
     const box = sandbox();
     setUpProfile(box);
-    await setUpOrganization(box, { members: 3, users: {}, close: [] });
+    const accounts = await setUpOrganization(box, { members: 3, users: { '2': [{ name: 'bob', password: true }] }, close: [] });
 
-    const run = await box.runInPty(
-      [cliPath, 'audit', '-p', 'prod', '--organization', '--code', '123456', '--concurrency', '1'],
-      async (terminal) => {
-        await terminal.waitForText(/aws-mfa: audited [0-3]\/4 accounts/, 30_000);
-      },
-    );
+    const run = await box.runInPty([cliPath, 'audit', '-p', 'prod', '--organization', '--concurrency', '1'], async (terminal) => {
+      await terminal.waitForText('MFA code for prod');
+      await terminal.type('123456\r');
+      await terminal.waitForText(/aws-mfa: audited [0-3]\/4 accounts/, 30_000);
+    });
 
-    expect(run.code).toBe(0);
-    expect(run.stdout).toBe('');
-    expect(run.transcript).toContain('aws-mfa: checked 0 users in 4 of 4 ACTIVE accounts: nothing found');
+    expect(run.code, run.transcript).toBe(3);
+    expect(parseTable(run.stdout)).toEqual([
+      { ACCOUNT: accounts[3]?.id, NAME: 'member-02', USER: 'bob', CHECK: 'console-without-mfa', DETAIL: NEVER_USED },
+    ]);
+    expect(run.transcript).toContain('aws-mfa: checked 1 user in 4 of 4 ACTIVE accounts: 1 finding');
     expect(run.transcript).not.toMatch(/audited \d\/4/);
   });
 
