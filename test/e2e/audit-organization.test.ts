@@ -202,11 +202,17 @@ describe('audit --organization against moto’s Organizations, STS and per-accou
     setUpProfile(box);
     await setUpOrganization(box, { members: 2, users: { '1': [{ name: 'dave', password: true, mfa: 'enabled' }] }, close: [] });
 
-    const result = await box.runCli(['audit', '-p', 'prod', '--organization', '--code', '123456', '--format', 'json']);
+    const result = await box.runCli(['audit', '-p', 'prod', '--organization', '--code', '123456', '--format', 'json', '--debug']);
 
     expect(result.code, describeRun(result)).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([]);
     expect(stderrLines(result).at(-1)).toBe('aws-mfa: checked 1 user in 3 of 3 ACTIVE accounts: nothing found');
+    // --debug names every call, and no key, secret or token: neither the long-term keys, nor the MFA session, nor a role's.
+    expect(result.stderr).toMatch(/sts: AssumeRole/);
+    for (const secret of [longTermKeys.secretAccessKey, motoSession.accessKeyId, motoSession.secretAccessKey, '123456\n']) {
+      expect(result.stderr).not.toContain(secret);
+    }
+    expect(result.stderr).not.toMatch(/\bASIA[A-Z0-9]{12,}/);
   });
 
   it('exits 1 with one line when the account is in no organisation (moto then lists no account)', async () => {
