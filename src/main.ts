@@ -96,6 +96,9 @@ function createProcessIo(debugEnabled: boolean): Io {
     get stdinIsTerminal() {
       return Boolean(process.stdin.isTTY);
     },
+    get stderrIsTerminal() {
+      return Boolean(process.stderr.isTTY);
+    },
     readStdin,
     openTerminal,
   };

@@ -236,6 +236,6 @@ function parseHttpDate(text: string): Date | undefined {
 }
 
 /** A successful response without the fields the operation promises. */
-export function incompleteResponse(service: 'STS' | 'IAM', operation: string, what: string): AwsMfaError {
+export function incompleteResponse(service: 'STS' | 'IAM' | 'Organizations', operation: string, what: string): AwsMfaError {
   return new AwsMfaError(`${operation} failed`, `the response from AWS ${service} holds no complete ${what}`);
 }

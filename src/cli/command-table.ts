@@ -124,6 +124,13 @@ export const COMMANDS = [
       ...SESSION_OPTIONS,
       { long: 'report', value: 'file', description: 'read the report from FILE (CSV, base64, or `aws iam get-credential-report` JSON)' },
       { long: 'format', value: 'format', description: 'table (default), json or csv' },
+      { long: 'organization', description: 'audit every ACTIVE account of the AWS Organization' },
+      {
+        long: 'role',
+        value: 'name',
+        description: 'with --organization: the role to assume in each account (default: OrganizationAccountAccessRole)',
+      },
+      { long: 'concurrency', value: 'n', description: 'with --organization: accounts audited at once, 1..64 (default: 8)' },
     ],
   },
   {

@@ -38,6 +38,7 @@ export interface ProfileSettings {
   readonly region: string | undefined;
   readonly sts: ServiceTarget;
   readonly iam: ServiceTarget;
+  readonly organizations: ServiceTarget;
   readonly credentialProcess: string | undefined;
   /** Either file names the profile: `[profile NAME]`, `[NAME]` or `[NAME-long-term]`. */
   readonly namedInFiles: boolean;
@@ -90,6 +91,7 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
     region,
     sts: serviceTarget('STS', region, env, config),
     iam: serviceTarget('IAM', region, env, config),
+    organizations: serviceTarget('ORGANIZATIONS', region, env, config),
     credentialProcess: config.get('credential_process') || undefined,
     namedInFiles: configFile.sections.has(configSectionName) || longTerm !== undefined || session !== undefined,
     mfaProcess: config.get('mfa_process') || undefined,
@@ -175,7 +177,12 @@ function resolveRefreshMargin(config: Map<string, string>, configPath: string): 
   });
 }
 
-function serviceTarget(serviceId: 'STS' | 'IAM', region: string | undefined, env: Env, config: Map<string, string>): ServiceTarget {
+function serviceTarget(
+  serviceId: 'STS' | 'IAM' | 'ORGANIZATIONS',
+  region: string | undefined,
+  env: Env,
+  config: Map<string, string>,
+): ServiceTarget {
   return {
     region,
     endpoint: resolveServiceEndpoint(serviceId, env, config),

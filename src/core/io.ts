@@ -22,6 +22,8 @@ export interface Io {
   now(): Date;
   /** stdin is a terminal: Ctrl-C reaches child processes directly, and secrets are asked for, not read. */
   readonly stdinIsTerminal: boolean;
+  /** stderr is a terminal: progress that rewrites its line is shown only then. */
+  readonly stderrIsTerminal: boolean;
   /**
    * stdin, for secrets piped in (never on the command line): all of it, or only its first line (at
    * most 64 KiB of it), so that a writer that never stops (`yes SEED | aws-mfa add …`) cannot hang aws-mfa.

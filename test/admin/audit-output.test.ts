@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { formatFindings, isAuditFormat } from '../../src/admin/audit-output.js';
+import { formatAccountFindings, formatFindings, isAuditFormat } from '../../src/admin/audit-output.js';
 import type { Finding } from '../../src/admin/credential-report.js';
+import type { AccountFinding } from '../../src/admin/organization-audit.js';
 
 const FINDINGS: Finding[] = [
   { user: '<root_account>', arn: 'arn:aws:iam::123456789012:root', check: 'root-without-mfa', detail: 'the root user has no MFA device' },
@@ -51,5 +52,57 @@ describe('formatFindings', () => {
 describe('isAuditFormat', () => {
   it('accepts table, json and csv only', () => {
     expect(['table', 'json', 'csv', 'yaml', 'JSON', ''].map(isAuditFormat)).toEqual([true, true, true, false, false, false]);
+  });
+});
+
+const ACCOUNT_FINDINGS: AccountFinding[] = [
+  {
+    account: '111111111111',
+    accountName: 'management',
+    user: 'alice',
+    arn: 'arn:aws:iam::111111111111:user/alice',
+    check: 'console-without-mfa',
+    detail: 'console password, no MFA device; password never used',
+  },
+  {
+    account: '222222222222',
+    accountName: 'Payments, EU',
+    user: '',
+    arn: '',
+    check: 'account-not-audited',
+    detail: 'AssumeRole failed: access denied: "no"',
+  },
+];
+
+describe('formatAccountFindings', () => {
+  it('puts the account’s id and name first in the table', () => {
+    expect(formatAccountFindings(ACCOUNT_FINDINGS, 'table')).toBe(
+      [
+        'ACCOUNT       NAME          USER   CHECK                DETAIL',
+        '111111111111  management    alice  console-without-mfa  console password, no MFA device; password never used',
+        '222222222222  Payments, EU         account-not-audited  AssumeRole failed: access denied: "no"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints JSON objects with account and accountName first', () => {
+    const parsed = JSON.parse(formatAccountFindings(ACCOUNT_FINDINGS, 'json'));
+
+    expect(parsed).toEqual(ACCOUNT_FINDINGS);
+    expect(Object.keys(parsed[0])).toEqual(['account', 'accountName', 'user', 'arn', 'check', 'detail']);
+  });
+
+  it('prints CSV with the header account,accountName,user,arn,check,detail', () => {
+    const csv = formatAccountFindings(ACCOUNT_FINDINGS, 'csv');
+
+    expect(csv.split('\n')[0]).toBe('account,accountName,user,arn,check,detail');
+    expect(parse(csv, { columns: true })).toEqual(ACCOUNT_FINDINGS);
+  });
+
+  it('prints nothing as a table, [] as JSON and the header alone as CSV when nothing is found', () => {
+    expect(formatAccountFindings([], 'table')).toBe('');
+    expect(formatAccountFindings([], 'json')).toBe('[]\n');
+    expect(formatAccountFindings([], 'csv')).toBe('account,accountName,user,arn,check,detail\n');
   });
 });

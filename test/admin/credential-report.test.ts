@@ -10,32 +10,7 @@ import { AwsMfaError } from '../../src/core/errors.js';
 import { SESSION } from '../aws/fake-aws.js';
 import { FakeIam, iamErrorReply } from '../aws/fake-iam.js';
 import { getCredentialReportReply, reportErrors, scriptedReportIam } from '../aws/fake-iam-credential-report.js';
-
-/** The 22 columns of a real credential report, in AWS's order. */
-const HEADER = [
-  'user',
-  'arn',
-  'user_creation_time',
-  'password_enabled',
-  'password_last_used',
-  'password_last_changed',
-  'password_next_rotation',
-  'mfa_active',
-  'access_key_1_active',
-  'access_key_1_last_rotated',
-  'access_key_1_last_used_date',
-  'access_key_1_last_used_region',
-  'access_key_1_last_used_service',
-  'access_key_2_active',
-  'access_key_2_last_rotated',
-  'access_key_2_last_used_date',
-  'access_key_2_last_used_region',
-  'access_key_2_last_used_service',
-  'cert_1_active',
-  'cert_1_last_rotated',
-  'cert_2_active',
-  'cert_2_last_rotated',
-].join(',');
+import { HEADER } from './report-fixtures.js';
 
 const NO_KEY = 'false,N/A,N/A,N/A,N/A';
 const NO_CERTS = 'false,N/A,false,N/A';

@@ -148,6 +148,19 @@ describe('the IAM target', () => {
   });
 });
 
+describe('the Organizations target', () => {
+  it('takes AWS_ENDPOINT_URL_ORGANIZATIONS before AWS_ENDPOINT_URL, and neither the STS nor the IAM one', async () => {
+    const env = {
+      AWS_ENDPOINT_URL: 'http://global.example',
+      AWS_ENDPOINT_URL_STS: 'http://sts.example',
+      AWS_ENDPOINT_URL_IAM: 'http://iam.example',
+    };
+    expect((await load({ credentials: KEYS, config: '' }, env)).organizations.endpoint).toBe('http://global.example');
+    const overridden = await load({ credentials: KEYS, config: '' }, { ...env, AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://org.example' });
+    expect(overridden.organizations.endpoint).toBe('http://org.example');
+  });
+});
+
 describe('profileOfConfigSection', () => {
   it.each([
     ['default', 'default'],

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CREATE_USERS_PY, type IamUserSpec } from './harness/iam-users.js';
 import { useMoto } from './harness/moto.js';
 import type { RunResult } from './harness/process.js';
 import { type Sandbox, useSandbox } from './harness/sandbox.js';
@@ -12,32 +13,12 @@ beforeEach(() => moto.reset());
 /** An administrator's keys for setting up moto with boto3: not the audited profile's. */
 const adminEnv = { AWS_ACCESS_KEY_ID: 'AKIAADMINAUDIEXAMPLE', AWS_SECRET_ACCESS_KEY: 'admin-setup-secret' };
 
-interface UserSpec {
-  name: string;
-  password?: boolean;
-  activeKeys?: number;
-  inactiveKeys?: number;
-  /** A virtual MFA device: enabled for the user, or only created (not yet an MFA of the user's). */
-  mfa?: 'enabled' | 'created';
-}
+type UserSpec = IamUserSpec;
 
 const createUsers = `
 import boto3, json, os
-iam = boto3.client('iam')
-for spec in json.loads(os.environ['USERS']):
-    name = spec['name']
-    iam.create_user(UserName=name)
-    if spec.get('password'):
-        iam.create_login_profile(UserName=name, Password='Correct-Horse-Battery-1')
-    for _ in range(spec.get('activeKeys', 0)):
-        iam.create_access_key(UserName=name)
-    for _ in range(spec.get('inactiveKeys', 0)):
-        key = iam.create_access_key(UserName=name)['AccessKey']['AccessKeyId']
-        iam.update_access_key(UserName=name, AccessKeyId=key, Status='Inactive')
-    if spec.get('mfa'):
-        serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)['VirtualMFADevice']['SerialNumber']
-        if spec['mfa'] == 'enabled':
-            iam.enable_mfa_device(UserName=name, SerialNumber=serial, AuthenticationCode1='123456', AuthenticationCode2='654321')
+${CREATE_USERS_PY}
+create_users(boto3.client('iam'), json.loads(os.environ['USERS']))
 `;
 
 const reportCsv = `

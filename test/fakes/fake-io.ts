@@ -11,7 +11,13 @@ export interface FakeIo extends Io {
 
 /** An Io with no terminal unless `terminal` is given, and a settable clock. */
 export function createFakeIo(
-  options: { env?: Record<string, string | undefined>; now?: Date; terminal?: () => Terminal; stdin?: string } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    now?: Date;
+    terminal?: () => Terminal;
+    stdin?: string;
+    stderrIsTerminal?: boolean;
+  } = {},
 ): FakeIo {
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -29,6 +35,7 @@ export function createFakeIo(
     debug: (text) => void debugLines.push(text),
     now: () => now,
     stdinIsTerminal: options.stdin === undefined && options.terminal !== undefined,
+    stderrIsTerminal: options.stderrIsTerminal ?? false,
     readStdin: async () => options.stdin ?? '',
     setNow: (date) => {
       now = date;
