@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import { describeFileError, isCode } from '../core/file-errors.js';
+import { type BoundedRead, readBoundedFile } from '../store/bounded-read.js';
 import type { IniSections } from './ini-file.js';
 import { parseIni } from './ini-file.js';
 
@@ -24,20 +24,17 @@ export async function readIniFile(file: string): Promise<IniFile> {
 }
 
 function readTextFile(file: string): string | undefined {
-  let bytes: Buffer;
+  let read: BoundedRead;
   try {
-    const stat = fs.statSync(file);
-    if (stat.isDirectory()) throw new UsageError(`cannot read ${file}`, 'it is a directory, not a file');
-    if (stat.size > MAX_FILE_BYTES) throw new UsageError(`malformed ${file}`, `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-    bytes = fs.readFileSync(file);
+    read = readBoundedFile(file, { maxBytes: MAX_FILE_BYTES });
   } catch (error) {
-    if (error instanceof AwsMfaError) throw error;
     if (isCode(error, 'ENOENT')) return undefined;
     if (isCode(error, 'ENOTDIR')) throw new UsageError(`cannot read ${file}`, 'a part of its path is not a folder');
     throw new AwsMfaError(`cannot read ${file}`, describeFileError(error), { cause: error });
   }
+  if ('refused' in read) throw new UsageError(`cannot read ${file}`, read.why);
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(read.bytes);
   } catch {
     throw new UsageError(`malformed ${file}`, 'not UTF-8 text');
   }

@@ -33,6 +33,7 @@ export async function editIniFile(file: string, change: IniFileEdit): Promise<vo
     const updated = change.edit(await readIniFile(file));
     if (updated === undefined) return;
     await writeFileAtomic(file, updated, { mode: change.mode, keepMode: change.keepMode }).catch((error: unknown) => {
+      if (error instanceof AwsMfaError) throw error;
       throw new AwsMfaError(`cannot write ${file}`, describeFileError(error), { cause: error });
     });
   });

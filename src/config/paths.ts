@@ -1,9 +1,29 @@
 import os from 'node:os';
 import path from 'node:path';
+import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
 
+/**
+ * The user's home: HOME, else USERPROFILE, else the password database. An empty HOME is refused
+ * rather than taken for the current directory, where the cache and ~/.aws would then land.
+ */
 export function homeDirectory(env: Env): string {
-  return env.HOME || env.USERPROFILE || os.homedir();
+  if (env.HOME === '') throw new UsageError('no home directory', 'HOME is set but empty', { hint: 'set HOME to your home directory' });
+  const home = env.HOME || env.USERPROFILE || passwdHome();
+  if (home === undefined || home === '') {
+    throw new UsageError('no home directory', 'HOME is not set and this user has no entry in the password database', {
+      hint: 'set HOME to your home directory',
+    });
+  }
+  return home;
+}
+
+function passwdHome(): string | undefined {
+  try {
+    return os.homedir();
+  } catch {
+    return undefined;
+  }
 }
 
 function expandHome(file: string, env: Env): string {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AwsMfaError } from '../core/errors.js';
-import { describeFileError, isCode } from '../core/file-errors.js';
-import { writeFileAtomic } from '../store/atomic-write.js';
+import { describeFileError } from '../core/file-errors.js';
+
 import { withLock } from '../store/lock.js';
+import { PrivateFiles } from '../store/private-files.js';
 import { TOTP_PERIOD_SECONDS, timeStepAt } from './totp.js';
 
 /** Room for a few other processes ahead of this one, each waiting out a step of its own. */
@@ -17,6 +17,8 @@ const MAX_WAIT_FOR_OTHER_CLAIMS_MS = 150_000;
 const MAX_STEPS_AHEAD_TO_WAIT_FOR = 2;
 const STEP_MS = TOTP_PERIOD_SECONDS * 1000;
 const RECORDED_STEP = /^\d+\n?$/;
+/** A time step is a few digits: more is not a record of ours, and is read no further. */
+const MAX_STATE_FILE_BYTES = 1024;
 
 export interface StepGuardDependencies {
   cacheDirectory: string;
@@ -34,8 +36,10 @@ export interface StepGuardDependencies {
  */
 export async function claimTimeStep(mfaSerial: string, deps: StepGuardDependencies): Promise<number> {
   const stem = createHash('sha256').update(mfaSerial, 'utf8').digest('hex').slice(0, 32);
+  const files = new PrivateFiles(deps.cacheDirectory);
   const lockPath = path.join(deps.cacheDirectory, 'locks', `totp-${stem}.lock`);
   const stateFile = path.join(deps.cacheDirectory, 'totp-steps', stem);
+  files.ensureFolder(path.dirname(lockPath));
   const lockOptions = {
     purpose: 'making an MFA code from the seed',
     maxWaitMs: MAX_WAIT_FOR_OTHER_CLAIMS_MS,
@@ -43,8 +47,8 @@ export async function claimTimeStep(mfaSerial: string, deps: StepGuardDependenci
     debug: (line: string) => deps.debug?.(line),
   };
   return withLock(lockPath, lockOptions, async () => {
-    const step = await firstUnusedStep(await readLastUsedStep(stateFile, deps), deps);
-    await recordStep(stateFile, step);
+    const step = await firstUnusedStep(readLastUsedStep(files, stateFile, deps), deps);
+    await recordStep(files, stateFile, step);
     deps.debug?.(`claimed TOTP time step ${step} for ${mfaSerial}`);
     return step;
   });
@@ -69,25 +73,21 @@ async function firstUnusedStep(lastUsed: number | undefined, deps: StepGuardDepe
 }
 
 /** A missing or corrupt record counts as no step used: the worst outcome is one refused code. */
-async function readLastUsedStep(stateFile: string, deps: StepGuardDependencies): Promise<number | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(stateFile, 'utf8');
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return undefined;
-    throw new AwsMfaError(`cannot read ${stateFile}`, describeFileError(error), { cause: error });
-  }
+function readLastUsedStep(files: PrivateFiles, stateFile: string, deps: StepGuardDependencies): number | undefined {
+  const bytes = files.read(stateFile, MAX_STATE_FILE_BYTES);
+  if (bytes === undefined) return undefined;
+  const text = bytes === 'too-large' ? '' : bytes.toString('utf8');
   const step = RECORDED_STEP.test(text) ? Number(text) : Number.NaN;
   if (Number.isSafeInteger(step)) return step;
   deps.debug?.(`ignoring ${stateFile}: it holds no time step`);
   return undefined;
 }
 
-async function recordStep(stateFile: string, step: number): Promise<void> {
+async function recordStep(files: PrivateFiles, stateFile: string, step: number): Promise<void> {
   try {
-    await fs.mkdir(path.dirname(stateFile), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(stateFile, `${step}\n`, { mode: 0o600 });
+    await files.write(stateFile, `${step}\n`);
   } catch (error) {
+    if (error instanceof AwsMfaError) throw error;
     throw new AwsMfaError(`cannot write ${stateFile}`, describeFileError(error), {
       hint: 'aws-mfa records there which MFA codes it used, as AWS refuses a code twice',
       cause: error,

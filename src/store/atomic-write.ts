@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import { AwsMfaError } from '../core/errors.js';
 import { isCode } from '../core/file-errors.js';
 
 const MAX_SYMLINK_HOPS = 32;
@@ -23,15 +24,35 @@ export async function resolveWriteTarget(file: string): Promise<string> {
   throw Object.assign(new Error(`too many symbolic links at ${file}`), { code: 'ELOOP' });
 }
 
+/** A file's owner and group (POSIX ids). */
+export interface FileOwner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export interface AtomicWriteOptions {
+  readonly mode: number;
+  /** An existing file keeps its own mode. */
+  readonly keepMode?: boolean;
+  /** Replace a symbolic link at `file` instead of writing through it (callers refuse one first). */
+  readonly noFollow?: boolean;
+  /** The owner to give a new file, when not the process's (root writing into a user's cache). */
+  readonly newFileOwner?: FileOwner;
+}
+
 /**
  * Replaces `file` atomically: a temporary file in the same folder, fsynced, then renamed over it.
  * A reader sees the old bytes or the new ones, never a mix; a crash leaves at most a stray temp file,
  * which the next write of the same file removes. `mode` applies whatever the umask; with
- * `keepMode`, an existing file keeps its own mode.
+ * `keepMode`, an existing file keeps its own mode. An existing file keeps its owner and group
+ * (root writing a user's file, as `sudo` with the user's HOME does): where that is not allowed,
+ * the write is refused rather than taking the file from its owner.
  */
-export async function writeFileAtomic(file: string, contents: string, options: { mode: number; keepMode?: boolean }): Promise<void> {
-  const target = await resolveWriteTarget(file);
-  const mode = options.keepMode ? ((await existingMode(target)) ?? options.mode) : options.mode;
+export async function writeFileAtomic(file: string, contents: string, options: AtomicWriteOptions): Promise<void> {
+  const target = options.noFollow ? path.resolve(file) : await resolveWriteTarget(file);
+  const existing = await statIfExists(target, options.noFollow === true);
+  const mode = options.keepMode && existing ? existing.mode & 0o7777 : options.mode;
+  const owner = existing ? { uid: existing.uid, gid: existing.gid } : options.newFileOwner;
   await removeStrayTemporaryFiles(target);
   const temporary = path.join(
     path.dirname(target),
@@ -40,6 +61,7 @@ export async function writeFileAtomic(file: string, contents: string, options: {
   const handle = await fs.open(temporary, 'wx', mode);
   try {
     try {
+      if (owner) await keepOwner(handle, owner, file);
       await handle.writeFile(contents, 'utf8');
       await handle.chmod(mode);
       await handle.sync();
@@ -50,6 +72,26 @@ export async function writeFileAtomic(file: string, contents: string, options: {
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/** Gives the temporary file `owner` before any byte is in it; POSIX only (Windows has no such ids). */
+async function keepOwner(handle: fs.FileHandle, owner: FileOwner, file: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const created = await handle.stat();
+  if (created.uid === owner.uid && created.gid === owner.gid) return;
+  try {
+    await handle.chown(owner.uid, owner.gid);
+  } catch (error) {
+    if (!isCode(error, 'EPERM')) throw error;
+    throw new AwsMfaError(
+      `cannot rewrite ${file}`,
+      `it belongs to uid ${owner.uid} (gid ${owner.gid}), and the new file could not keep that owner`,
+      {
+        hint: 'run aws-mfa as the user who owns it',
+        cause: error,
+      },
+    );
   }
 }
 
@@ -85,9 +127,9 @@ function isLiveProcess(pid: number): boolean {
   }
 }
 
-async function existingMode(file: string): Promise<number | undefined> {
+async function statIfExists(file: string, noFollow: boolean): Promise<Stats | undefined> {
   try {
-    return (await fs.stat(file)).mode & 0o7777;
+    return noFollow ? await fs.lstat(file) : await fs.stat(file);
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined;
     throw error;

@@ -132,9 +132,14 @@ function notALock(lockPath: string, error: unknown): AwsMfaError {
   });
 }
 
+/** lstat: a symbolic link in place of a lock is never followed, to a folder to remove or a time to trust. */
 async function isStale(lockPath: string): Promise<boolean> {
   try {
-    return (await fs.stat(lockPath)).mtime.getTime() < Date.now() - STALE_AFTER_MS;
+    const stats = await fs.lstat(lockPath);
+    if (stats.isSymbolicLink()) {
+      throw new AwsMfaError(`refusing the lock ${lockPath}`, 'it is a symbolic link, which aws-mfa never makes', { hint: 'remove it' });
+    }
+    return stats.mtime.getTime() < Date.now() - STALE_AFTER_MS;
   } catch (error) {
     if (isCode(error, 'ENOENT')) return false;
     throw error;

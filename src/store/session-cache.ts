@@ -1,11 +1,10 @@
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AwsMfaError } from '../core/errors.js';
-import { describeFileError, isCode } from '../core/file-errors.js';
+import { isCode } from '../core/file-errors.js';
 import type { CredentialProcessObject } from '../output/credential-process-json.js';
 import { fromCredentialProcessObject, toCredentialProcessObject } from '../output/credential-process-json.js';
 import type { SessionCredentials } from '../session/credentials.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { PrivateFiles } from './private-files.js';
 
 /** Where a session's long-term keys came from, and which key it was: a changed key invalidates it. */
 export interface SessionOrigin {
@@ -26,47 +25,50 @@ interface CacheFileV1 {
   session: CredentialProcessObject;
 }
 
+/** A session file is under 1 KiB: a larger one is not a session, and is read no further. */
+const MAX_SESSION_FILE_BYTES = 64 * 1024;
+
 /**
  * One JSON file per profile under `<cache>/sessions`, named after the profile (profileFileStem).
- * Files are 0600 in 0700 folders.
+ * The cache is the user's alone (PrivateFiles): files 0600 in 0700 folders, nothing else used.
  */
 export class SessionCache {
-  constructor(private readonly cacheDirectory: string) {}
+  readonly #files: PrivateFiles;
 
+  constructor(private readonly cacheDirectory: string) {
+    this.#files = new PrivateFiles(cacheDirectory);
+  }
+
+  /**
+   * The lock for getting a profile's session. Its folder is made or checked first, and so are the
+   * profile's session file and its folder if they exist: what the cache would refuse to store is
+   * refused before a code is asked for.
+   */
   lockPathFor(profile: string): string {
-    return path.join(this.cacheDirectory, 'locks', `${profileFileStem(profile)}.lock`);
+    const locks = path.join(this.cacheDirectory, 'locks');
+    this.#files.ensureFolder(locks);
+    this.#files.checkFile(this.sessionFile(profile));
+    return path.join(locks, `${profileFileStem(profile)}.lock`);
   }
 
   async read(profile: string): Promise<CachedSession | undefined> {
-    const file = this.sessionFile(profile);
-    let text: string;
-    try {
-      // Synchronous, like the reads of the AWS files: the cached path then never starts the thread pool.
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return undefined;
-      // A folder in its place, a file in place of a folder, a file of another user: one line, not a raw EISDIR.
-      throw new AwsMfaError(`cannot read the cached session ${file}`, describeFileError(error), {
-        hint: `aws-mfa keeps only cached sessions in ${this.cacheDirectory}: removing what is in the way is safe`,
-        cause: error,
-      });
-    }
-    const session = parseCacheFile(text);
+    const bytes = this.#files.read(this.sessionFile(profile), MAX_SESSION_FILE_BYTES);
+    const session = bytes === undefined || bytes === 'too-large' ? undefined : parseCacheFile(bytes.toString('utf8'));
     return session?.origin.profile === profile ? session : undefined;
   }
 
   async write(session: CachedSession): Promise<void> {
-    await fs.mkdir(this.sessionsFolder(), { recursive: true, mode: 0o700 });
     const contents: CacheFileV1 = {
       version: 1,
       origin: session.origin,
       session: toCredentialProcessObject(session.credentials),
     };
-    await writeFileAtomic(this.sessionFile(session.origin.profile), `${JSON.stringify(contents)}\n`, { mode: 0o600 });
+    await this.#files.write(this.sessionFile(session.origin.profile), `${JSON.stringify(contents)}\n`);
   }
 
   /** True when there was a session to drop. */
   async delete(profile: string): Promise<boolean> {
+    if (!this.#files.hasFolder(this.sessionsFolder())) return false;
     return removeFile(this.sessionFile(profile));
   }
 
@@ -77,24 +79,29 @@ export class SessionCache {
     return removed.filter(Boolean).length;
   }
 
-  /** Every readable cached session, expired ones included. */
+  /** Every readable cached session, expired ones included; a file that is not ours is left out. */
   async readAll(): Promise<CachedSession[]> {
     const sessions: CachedSession[] = [];
     for (const file of await this.sessionFiles()) {
-      const text = await fs.readFile(path.join(this.sessionsFolder(), file), 'utf8').catch(() => undefined);
-      const session = text === undefined ? undefined : parseCacheFile(text);
+      const bytes = this.#readSkippingRefused(path.join(this.sessionsFolder(), file));
+      const session = bytes === undefined ? undefined : parseCacheFile(bytes.toString('utf8'));
       if (session && `${profileFileStem(session.origin.profile)}.json` === file) sessions.push(session);
     }
     return sessions;
   }
 
-  private async sessionFiles(): Promise<string[]> {
+  #readSkippingRefused(file: string): Buffer | undefined {
     try {
-      return (await fs.readdir(this.sessionsFolder())).filter((file) => file.endsWith('.json'));
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return [];
-      throw error;
+      const bytes = this.#files.read(file, MAX_SESSION_FILE_BYTES);
+      return bytes === 'too-large' ? undefined : bytes;
+    } catch {
+      return undefined;
     }
+  }
+
+  private async sessionFiles(): Promise<string[]> {
+    if (!this.#files.hasFolder(this.sessionsFolder())) return [];
+    return (await fs.readdir(this.sessionsFolder())).filter((file) => file.endsWith('.json'));
   }
 
   private sessionsFolder(): string {

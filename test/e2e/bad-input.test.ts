@@ -122,7 +122,7 @@ function malformedFileCases(which: 'credentials' | 'config', command: Command): 
     {
       name: `${which}: larger than 4 MiB`,
       setup: with_(oversized),
-      words: ['malformed', path, 'larger than 4 MiB'],
+      words: ['cannot read', path, 'larger than 4 MiB'],
     },
   ].map((partial) => ({ ...partial, command, exit: 2 }));
 }

@@ -155,7 +155,7 @@ describe('claimTimeStep', () => {
     expect(readdirSync(join(cacheDirectory, 'locks'))).toEqual([]);
   });
 
-  it('fails with one line when the record cannot be read', async () => {
+  it('refuses with one line a folder in place of the record', async () => {
     await claimTimeStep(SERIAL, fakeGuard(cacheDirectory).deps);
     const [stateFile] = stepFiles(cacheDirectory) as [string];
     rmSync(stateFile);
@@ -163,14 +163,16 @@ describe('claimTimeStep', () => {
     const error = await claimTimeStep(SERIAL, fakeGuard(cacheDirectory).deps).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(AwsMfaError);
     expect((error as AwsMfaError).exitCode).toBe(1);
-    expect((error as AwsMfaError).toLine()).toBe(`aws-mfa: cannot read ${stateFile}: it is a directory, not a file`);
+    expect((error as AwsMfaError).toLine()).toMatch(
+      new RegExp(`^aws-mfa: refusing ${stateFile}: it is a directory, not a regular file \\(.*remove it.*\\)$`),
+    );
   });
 
-  it('fails with one line when the step cannot be recorded', async () => {
+  it('refuses with one line a file in place of the records folder', async () => {
     writeFileSync(join(cacheDirectory, 'totp-steps'), 'a file where the folder should be');
     const error = await claimTimeStep(SERIAL, fakeGuard(cacheDirectory).deps).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(AwsMfaError);
-    expect((error as AwsMfaError).toLine()).toMatch(/^aws-mfa: cannot (read|write) \S+totp-steps\S*: [^\n]+$/);
+    expect((error as AwsMfaError).toLine()).toMatch(/^aws-mfa: refusing \S+totp-steps: it is a file, not a folder \(.*remove it.*\)$/);
   });
 
   it('gives concurrent claims in one process different steps', async () => {

@@ -17,3 +17,14 @@ export function withPermissionsApplying(argv: readonly string[]): string[] {
 export function withUmask(umask: string, argv: readonly string[]): string[] {
   return ['/bin/sh', '-c', `umask ${umask}; exec "$@"`, 'sh', ...argv];
 }
+
+/** Multi-user tests need root (to act as a second uid with setpriv) and POSIX owners. */
+export const otherUsersUntestable = process.platform === 'win32' || !runningAsRoot || spawnSync('setpriv', ['--version']).status !== 0;
+
+/** Why multi-user tests are skipped here, for their title: a skip must say why. */
+export const otherUsersSkipReason = otherUsersUntestable ? ' (skipped: needs root and setpriv to act as a second uid)' : '';
+
+/** argv, run as uid `uid` (group `uid`, no supplementary groups); no passwd entry is needed. */
+export function asUser(uid: number, argv: readonly string[]): string[] {
+  return ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--', ...argv];
+}
