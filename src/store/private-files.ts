@@ -118,11 +118,14 @@ export class PrivateFiles {
   }
 
   #createFolder(folder: string): void {
+    // Known before anything is made: root takes the owner from the folder that holds the tree.
+    const owner = this.ownerForNewEntries();
+    const missing = folder === this.root ? missingAncestors(folder) : [folder];
     try {
-      if (folder === this.root) fs.mkdirSync(path.dirname(folder), { recursive: true, mode: FOLDER_MODE });
-      fs.mkdirSync(folder, { mode: FOLDER_MODE });
-      const owner = this.ownerForNewEntries();
-      if (owner) fs.chownSync(folder, owner.uid, owner.gid);
+      for (const each of missing) {
+        fs.mkdirSync(each, { mode: FOLDER_MODE });
+        if (owner) fs.chownSync(each, owner.uid, owner.gid);
+      }
     } catch (error) {
       // Made meanwhile by another aws-mfa: checked as any other.
       if (isCode(error, 'EEXIST')) return;
@@ -161,6 +164,15 @@ export class PrivateFiles {
     else this.#owner = ownerOfNearestFolder(path.dirname(this.root)) ?? { uid, gid };
     return this.#owner;
   }
+}
+
+/** `folder` and those of its ancestors that do not exist, outermost first. */
+function missingAncestors(folder: string): string[] {
+  const missing: string[] = [];
+  for (let current = folder; !fs.existsSync(current) && path.dirname(current) !== current; current = path.dirname(current)) {
+    missing.unshift(current);
+  }
+  return missing;
 }
 
 /** The owner of `folder` or of its nearest existing ancestor (symbolic links followed: ~/.cache may be one). */
