@@ -10,8 +10,8 @@ const FILE_MODE = 0o600;
 
 /**
  * The files of a folder tree that is one user's alone: the session cache. Every folder from the
- * root down and every file must belong to that user; the modes of what they own are made
- * 0700/0600; anything another user owns, a symbolic link or a file of the wrong kind is "not ours":
+ * root down and every file must belong to that user; what they own loses any access of group and
+ * others (0755 becomes 0700, 0644 becomes 0600; new ones are made so); anything another user owns, a symbolic link or a file of the wrong kind is "not ours":
  * refused with one line that names it, never followed or used (as ssh treats ~/.ssh).
  *
  * That user is the process's. Root (`sudo` keeping the user's HOME) works in the tree as the owner
@@ -57,7 +57,7 @@ export class PrivateFiles {
       if (read.refused === 'too-large') return 'too-large';
       throw notOurs(file, read.why);
     }
-    this.#checkOwned(file, read.stats, FILE_MODE);
+    this.#checkOwned(file, read.stats);
     return read.bytes;
   }
 
@@ -84,7 +84,7 @@ export class PrivateFiles {
     if (!existing) return;
     const kind = nonRegularKind(existing);
     if (kind) throw notOurs(file, `it is ${kind}, not a regular file`);
-    this.#checkOwned(file, existing, FILE_MODE);
+    this.#checkOwned(file, existing);
   }
 
   /** The owner new entries get when it is not the process (root in a user's tree), else undefined. */
@@ -113,7 +113,7 @@ export class PrivateFiles {
     }
     if (stats.isSymbolicLink()) throw notOurs(folder, 'it is a symbolic link');
     if (!stats.isDirectory()) throw notOurs(folder, `it is ${nonRegularKind(stats) ?? 'a file'}, not a folder`);
-    this.#checkOwned(folder, stats, FOLDER_MODE);
+    this.#checkOwned(folder, stats);
     return true;
   }
 
@@ -133,13 +133,13 @@ export class PrivateFiles {
     }
   }
 
-  /** Refuses another user's entry; makes the user's own private (`mode`) when others could read or write it. */
-  #checkOwned(entry: string, stats: fs.Stats, mode: number): void {
+  /** Refuses another user's entry; takes from the user's own what others may do with it (0755 becomes 0700). */
+  #checkOwned(entry: string, stats: fs.Stats): void {
     if (this.#expectedOwner() === null) return;
     if (this.#isForeign(stats)) throw notOurs(entry, this.#belongsTo(stats));
-    if ((stats.mode & 0o7777) === mode) return;
+    if ((stats.mode & 0o077) === 0) return;
     try {
-      fs.chmodSync(entry, mode);
+      fs.chmodSync(entry, stats.mode & 0o700);
     } catch (error) {
       throw new AwsMfaError(`cannot make ${entry} private`, describeFileError(error), { cause: error });
     }

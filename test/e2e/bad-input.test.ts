@@ -602,5 +602,8 @@ function writeKeychainSession(box: Sandbox, profile: string): void {
       Expiration: SESSION.expiration,
     },
   };
-  box.writeFile(join(box.cacheHome, 'aws-mfa', 'sessions', `${stem}.json`), `${JSON.stringify(contents)}\n`);
+  // Private, as aws-mfa makes them: it would otherwise make them so, a change the snapshots would show.
+  const sessions = join(box.cacheHome, 'aws-mfa', 'sessions');
+  mkdirSync(sessions, { recursive: true, mode: 0o700 });
+  box.writeFile(join(sessions, `${stem}.json`), `${JSON.stringify(contents)}\n`);
 }

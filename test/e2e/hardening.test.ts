@@ -5,13 +5,25 @@
  * a locked keychain. Every failure: its exit status, one line, no secret, nothing written.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, type ExpectStatic, expect, it } from 'vitest';
-import { FakeSts, SESSION } from '../aws/fake-aws.js';
+import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from 'vitest';
+import { SESSION } from '../aws/fake-aws.js';
 import { BackgroundCli } from './harness/background.js';
+import { useCleanups, useFakeSts } from './harness/fake-sts.js';
 import { fileBytes, fileMode, snapshotTree } from './harness/files.js';
 import { cachedSessionPath } from './harness/keychain-tools.js';
 import { useKeyring } from './harness/keyring.js';
@@ -40,19 +52,11 @@ const TAKEOVER_BOUND_MS = 20_000;
 const pollIntervalMs = 50;
 
 const keyring = useKeyring();
-let sts: FakeSts;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-  sts = await FakeSts.start();
-});
-afterAll(() => sts.close());
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const sts = useFakeSts();
+const cleanups = useCleanups();
 
 /** A throwaway HOME whose STS is the fake one (or endpoint), removed after the test. */
-function newSandbox(endpoint = sts.url): Sandbox {
+function newSandbox(endpoint = sts().url): Sandbox {
   const box = new Sandbox({ endpointUrl: endpoint, region: 'eu-west-1' });
   cleanups.push(() => box.remove());
   return box;
@@ -325,10 +329,19 @@ const cacheCases: CacheCase[] = [
   },
 ];
 
+/** Folders 0700 and files 0600, as aws-mfa makes them (it would make them so, a change the snapshots would show). */
+function makePrivate(root: string): void {
+  if (!existsSync(root) || lstatSync(root).isSymbolicLink()) return;
+  const isFolder = lstatSync(root).isDirectory();
+  chmodSync(root, isFolder ? 0o700 : 0o600);
+  if (isFolder) for (const name of readdirSync(root)) makePrivate(join(root, name));
+}
+
 describe('the session cache in a bad state: one line, nothing written', () => {
   it.for(cacheCases)('$name', async (testCase) => {
     const box = devSandbox();
     testCase.setup(box);
+    makePrivate(cacheFolder(box));
     const before = box.snapshot();
 
     const result = await box.runCli(['credential-process', '-p', 'dev', '--code', CODE]);
@@ -433,13 +446,13 @@ describe.skipIf(permissionsUntestable)('read-only folders', () => {
     const box = devSandbox();
     readOnly(cacheFolder(box));
     const before = box.snapshot();
-    const requestsBefore = sts.requests.length;
+    const requestsBefore = sts().requests.length;
 
     const result = await run(box, withPermissionsApplying([cliPath, 'login', '-p', 'dev', '--code', CODE]));
 
-    expectRefusal(expect, result, { exit: 1, words: ['cannot create a lock in', '/.cache/aws-mfa', 'permission denied'] });
+    expectRefusal(expect, result, { exit: 1, words: ['cannot create', '/.cache/aws-mfa/locks', 'permission denied'] });
     expect(box.snapshot()).toEqual(before);
-    expect(sts.requests.length).toBe(requestsBefore);
+    expect(sts().requests.length).toBe(requestsBefore);
   });
 
   it('a read-only ~/.aws: configure fails with one line, the config file unchanged', async () => {
@@ -508,7 +521,7 @@ describe('a locked keychain', () => {
   const cli = (args: readonly string[], env: EnvOverrides = {}) => box.runCli(args, { env: { ...lockedKeyring().env, ...env } });
 
   beforeAll(async () => {
-    box = new Sandbox({ endpointUrl: sts.url, region: 'eu-west-1' });
+    box = new Sandbox({ endpointUrl: sts().url, region: 'eu-west-1' });
     expectOk(
       await box.runCli(['add', 'prod', '--env', '--totp', '--mfa-serial', SERIAL], {
         env: { ...lockedKeyring().env, ...KEYS_ENV },

@@ -22,8 +22,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSts, SESSION } from '../aws/fake-aws.js';
+import { describe, expect, it } from 'vitest';
+import { SESSION } from '../aws/fake-aws.js';
+import { useCleanups, useFakeSts } from './harness/fake-sts.js';
 import { fileMode } from './harness/files.js';
 import { cachedSessionPath } from './harness/keychain-tools.js';
 import { useKeyring } from './harness/keyring.js';
@@ -53,20 +54,12 @@ const removeIt = /remove it/;
 const BOUNDED_MS = 20_000;
 
 const keyring = useKeyring();
-let sts: FakeSts;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-  sts = await FakeSts.start();
-});
-afterAll(() => sts.close());
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const sts = useFakeSts();
+const cleanups = useCleanups();
 
 /** A HOME with a working profile dev: keys in [dev-long-term], mfa_serial in the config. */
 function devSandbox(): Sandbox {
-  const box = new Sandbox({ endpointUrl: sts.url, region: 'eu-west-1' });
+  const box = new Sandbox({ endpointUrl: sts().url, region: 'eu-west-1' });
   cleanups.push(() => box.remove());
   box.writeCredentials(CREDENTIALS);
   box.writeConfig(CONFIG);
@@ -131,7 +124,7 @@ describe('defect 1: nothing in the cache is followed through a symbolic link', (
     const victim = victimFile(box);
     rmSync(sessionFile);
     symlinkSync(victim, sessionFile);
-    const requestsBefore = sts.requests.length;
+    const requestsBefore = sts().requests.length;
 
     const result = await cli(box, ['credential-process', '-p', 'dev', '--force', '--code', CODE]);
 
@@ -139,7 +132,7 @@ describe('defect 1: nothing in the cache is followed through a symbolic link', (
     expectNoSecrets(expect, result.stderr, SECRETS);
     expectVictimUntouched(victim);
     expect(readlinkSync(sessionFile)).toBe(victim);
-    expect(sts.requests.length).toBe(requestsBefore);
+    expect(sts().requests.length).toBe(requestsBefore);
   });
 
   it('a session file that is a link: the cached path refuses it rather than read through it', async () => {
@@ -233,12 +226,12 @@ describe("defect 2: the cache is the user's alone", () => {
     chmodSync(cacheFolder(box), 0o777);
     chmodSync(dirname(sessionFile), 0o755);
     chmodSync(sessionFile, 0o644);
-    const requestsBefore = sts.requests.length;
+    const requestsBefore = sts().requests.length;
 
     const result = expectOk(await cli(box, ['credential-process', '-p', 'dev']));
 
     expect(JSON.parse(result.stdout)).toMatchObject({ AccessKeyId: SESSION.accessKeyId });
-    expect(sts.requests.length).toBe(requestsBefore);
+    expect(sts().requests.length).toBe(requestsBefore);
     expect([cacheFolder(box), dirname(sessionFile), sessionFile].map(fileMode)).toEqual([0o700, 0o700, 0o600]);
   });
 
