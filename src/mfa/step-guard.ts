@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { AwsMfaError } from '../core/errors.js';
 import { describeFileError } from '../core/file-errors.js';
-
 import { withLock } from '../store/lock.js';
 import { PrivateFiles } from '../store/private-files.js';
 import { TOTP_PERIOD_SECONDS, timeStepAt } from './totp.js';
