@@ -65,7 +65,10 @@ export const COMMANDS = [
   {
     name: 'exec',
     description: 'run a command with the session in its environment: aws-mfa exec -- CMD ARGS',
-    options: SESSION_OPTIONS,
+    options: [
+      ...SESSION_OPTIONS,
+      { long: 'server', description: 'serve the session to the command from 127.0.0.1, renewed as needed, instead of its environment' },
+    ],
     operand: { name: 'command', required: true, variadic: true, description: 'the command and its arguments, after --' },
   },
   {

@@ -3,7 +3,10 @@ import os from 'node:os';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
-import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
+import type { SessionCredentials } from '../session/credentials.js';
+import { sessionDependencies } from '../session/dependencies.js';
+import { resolveSession } from '../session/resolve-session.js';
+import { type ProfileSession, type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 
 /** Signals passed on to the child. SIGWINCH needs none: the terminal sends it to the whole group. */
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -12,17 +15,52 @@ const TERMINAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 const EXIT_COMMAND_NOT_FOUND = 127;
 const EXIT_COMMAND_NOT_EXECUTABLE = 126;
 
-/** `exec -- CMD ARGS`: runs CMD with the session in its environment and returns its exit status. */
-export async function execCommand(command: readonly string[], options: SessionOptions, io: Io): Promise<number> {
+export interface ExecOptions extends SessionOptions {
+  /** Serve the session from a loopback credential server instead of putting it in the environment. */
+  readonly server?: boolean | undefined;
+}
+
+/** `exec -- CMD ARGS`: runs CMD with the session (or, with --server, a server of it) and returns its exit status. */
+export async function execCommand(command: readonly string[], options: ExecOptions, io: Io): Promise<number> {
   const [program, ...args] = command;
   if (program === undefined)
     throw new UsageError('nothing to run', 'exec needs a command', { hint: 'aws-mfa exec -p NAME -- COMMAND ARGS' });
-  const { credentials, settings } = await sessionForProfile(options, io);
+  // First, so that any prompt happens before CMD starts.
+  const session = await sessionForProfile(options, io);
+  if (options.server) return runWithServer(program, args, session, io);
   const childEnvironment: NodeJS.ProcessEnv = { ...io.env };
   for (const name of VARIABLES_REMOVED_FOR_SESSION) delete childEnvironment[name];
-  Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(credentials, settings.region)));
+  Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(session.credentials, session.settings.region)));
+  return runChild(program, args, childEnvironment, io);
+}
+
+/** The server lives exactly as long as CMD: started before it, closed when it ends, whatever the outcome. */
+async function runWithServer(program: string, args: readonly string[], session: ProfileSession, io: Io): Promise<number> {
+  // Imported here: plain exec and the cached path need no HTTP server.
+  const [{ startCredentialServer }, { serverChildEnvironment }] = await Promise.all([
+    import('../server/credential-server.js'),
+    import('../server/child-environment.js'),
+  ]);
+  const server = await startCredentialServer(renewingProvider(session, io), {
+    onFailure: (line) => io.writeStderr(`${line}\n`),
+    debug: io.debug,
+  });
+  try {
+    return await runChild(program, args, serverChildEnvironment(io.env, server, session.settings.region), io);
+  } finally {
+    await server.close();
+  }
+}
+
+/** The session of every later request: --code and --force served the first one, and are spent. */
+function renewingProvider(session: ProfileSession, io: Io): () => Promise<SessionCredentials> {
+  const deps = sessionDependencies(io);
+  return async () => (await resolveSession({ settings: session.settings, force: false, codeFlag: undefined }, deps)).credentials;
+}
+
+async function runChild(program: string, args: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const { default: spawn } = await import('cross-spawn');
-  const child = spawn(program, args, { stdio: 'inherit', env: childEnvironment });
+  const child = spawn(program, args, { stdio: 'inherit', env });
   return waitForChild(child, program, io);
 }
 

@@ -11,6 +11,16 @@ export function sessionEnvironment(credentials: SessionCredentials, region: stri
     ['AWS_SESSION_TOKEN', credentials.sessionToken],
     ['AWS_CREDENTIAL_EXPIRATION', formatExpiration(credentials.expiration)],
   ];
-  if (region) variables.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
+  variables.push(...regionEnvironment(region));
   return variables;
+}
+
+/** AWS_REGION for the SDKs, AWS_DEFAULT_REGION for the AWS CLI v1: none when no region is known. */
+export function regionEnvironment(region: string | undefined): Array<[string, string]> {
+  return region
+    ? [
+        ['AWS_REGION', region],
+        ['AWS_DEFAULT_REGION', region],
+      ]
+    : [];
 }
