@@ -14,6 +14,12 @@ beforeEach(() => moto.reset());
 /** Packages that only a new session needs: loading any of them on the cached path costs time. */
 const AWS_AND_PROMPT_PACKAGES = ['@aws-sdk/', '@smithy/', '@inquirer/', 'http-proxy-agent', 'https-proxy-agent', 'otplib', 'keytar'];
 const SESSION_LOCK_PACKAGE = 'proper-lockfile';
+/** Fails (urlopen raises on any status but 2xx) unless the server answers both requests. */
+const FETCH_TWICE_FROM_SERVER = [
+  'import os, urllib.request',
+  "request = urllib.request.Request(os.environ['AWS_CONTAINER_CREDENTIALS_FULL_URI'], headers={'Authorization': os.environ['AWS_CONTAINER_AUTHORIZATION_TOKEN']})",
+  'for _ in range(2): urllib.request.urlopen(request).read()',
+].join('\n');
 
 describe('the cached path', () => {
   it.each([
@@ -21,6 +27,11 @@ describe('the cached path', () => {
     [['env'], [...AWS_AND_PROMPT_PACKAGES, SESSION_LOCK_PACKAGE]],
     [
       ['exec', '--', 'true'],
+      [...AWS_AND_PROMPT_PACKAGES, SESSION_LOCK_PACKAGE],
+    ],
+    // the server's requests too: the child (Python, which NODE_OPTIONS does not touch) fetches twice
+    [
+      ['exec', '--server', '--', 'python3', '-c', FETCH_TWICE_FROM_SERVER],
       [...AWS_AND_PROMPT_PACKAGES, SESSION_LOCK_PACKAGE],
     ],
     // login writes the credentials file, under that file's lock

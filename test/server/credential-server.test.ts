@@ -26,8 +26,9 @@ async function serve(provider: () => Promise<SessionCredentials>): Promise<Crede
   return server;
 }
 
-async function get(running: CredentialServer, authorization: string | undefined = running.token) {
-  const response = await fetch(running.url, authorization === undefined ? {} : { headers: { Authorization: authorization } });
+/** null: no Authorization header at all. */
+async function get(running: CredentialServer, authorization: string | null = running.token) {
+  const response = await fetch(running.url, authorization === null ? {} : { headers: { Authorization: authorization } });
   return { status: response.status, body: await response.text() };
 }
 
@@ -63,7 +64,7 @@ describe('startCredentialServer', () => {
     });
 
     const answers = await Promise.all(
-      [undefined, '', 'x', running.token.toUpperCase(), `${running.token}0`].map((header) => get(running, header)),
+      [null, '', 'x', running.token.toUpperCase(), `${running.token}0`].map((header) => get(running, header)),
     );
 
     expect(answers).toEqual(Array(5).fill({ status: 403, body: '' }));
