@@ -5,30 +5,24 @@
 // python3 with boto3, the AWS CLI (`aws`), GNU time (/usr/bin/time) for peak RSS.
 //   node bench/run.mjs [--runs 30]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, sandboxEnvironment, serial, startMoto, writeProfiles } from './moto-sandbox.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'aws-mfa');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 30;
-const serial = 'arn:aws:iam::123456789012:mfa/bench';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'aws-mfa-bench-'));
-const port = await freePort();
-const moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-  stdio: 'ignore',
-  env: { ...process.env, MOTO_RECORDER_FILEPATH: path.join(home, 'moto-recording') },
-});
+const moto = await startMoto(home);
 try {
-  await waitForMoto(port);
-  const env = sandboxEnvironment(home, port);
+  const env = sandboxEnvironment(home, moto.port);
   writeProfiles(home);
-  console.log(report(await measure(env, port)));
+  console.log(report(await measure(env, moto.port)));
 } finally {
-  moto.kill();
+  moto.stop();
   rmSync(home, { recursive: true, force: true });
 }
 
@@ -114,12 +108,6 @@ function peakRssKb(command, args, env) {
   return Math.max(...samples);
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function report({ startup, login, parallel, rssKb, nodeRssKb }) {
   const cached = startup['aws-mfa credential-process (cached)'];
   const node = startup['node -e 0'];
@@ -149,48 +137,4 @@ function ms(value) {
 
 function ratio(value, base) {
   return (value / base).toFixed(2);
-}
-
-function sandboxEnvironment(homeFolder, motoPort) {
-  const kept = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'DBUS_SESSION_BUS_ADDRESS'),
-  );
-  return {
-    ...kept,
-    HOME: homeFolder,
-    XDG_CACHE_HOME: path.join(homeFolder, '.cache'),
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${motoPort}`,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
-function writeProfiles(homeFolder) {
-  mkdirSync(path.join(homeFolder, '.aws'), { recursive: true });
-  writeFileSync(
-    path.join(homeFolder, '.aws', 'credentials'),
-    '[prod-long-term]\naws_access_key_id = AKIABENCH0000EXAMPLE\naws_secret_access_key = benchbenchbenchbenchbenchbenchbenchbench\n',
-    { mode: 0o600 },
-  );
-  writeFileSync(path.join(homeFolder, '.aws', 'config'), `[profile prod]\nmfa_serial = ${serial}\nregion = us-east-1\n`);
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return free;
-}
-
-async function waitForMoto(motoPort) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${motoPort}/moto-api/`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('moto_server did not start');
 }

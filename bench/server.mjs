@@ -4,12 +4,12 @@
 // the same session behind both, on a local moto_server; prints Markdown (docs/performance.md holds
 // a copy). Needs: a built aws-mfa (npm run build), moto_server in python3.
 //   node bench/server.mjs [--rounds 5] [--fetches 200] [--runs 10]
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, sandboxEnvironment, startMoto, writeProfiles } from './moto-sandbox.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'aws-mfa');
@@ -35,19 +35,14 @@ process.stdout.write(JSON.stringify(samples));
 `;
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'aws-mfa-bench-server-'));
-const port = await freePort();
-const moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-  stdio: 'ignore',
-  env: { ...process.env, MOTO_RECORDER_FILEPATH: path.join(home, 'moto-recording') },
-});
+const moto = await startMoto(home);
 try {
-  await waitForMoto(port);
-  const env = benchEnvironment(home, port);
+  const env = sandboxEnvironment(home, moto.port);
   writeProfiles(home);
   run(cli, ['login', '-p', 'prod', '--code', '123456'], env);
   console.log(report(measure(env)));
 } finally {
-  moto.kill();
+  moto.stop();
   rmSync(home, { recursive: true, force: true });
 }
 
@@ -79,12 +74,6 @@ function run(command, args, env) {
   return result;
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function report({ fetch, credentialProcess, fetchCount, runCount }) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return [
@@ -95,48 +84,4 @@ function report({ fetch, credentialProcess, fetchCount, runCount }) {
     `| \`aws-mfa credential-process\`, cached (${runCount} runs) | ${credentialProcess.toFixed(1)} ms | 1.00 | |`,
     `| a fetch from \`exec --server\` by \`fromContainerMetadata\` (${fetchCount} fetches) | ${fetch.toFixed(2)} ms | ${(fetch / credentialProcess).toFixed(3)} | ≤ 0.05 |`,
   ].join('\n');
-}
-
-function benchEnvironment(homeFolder, motoPort) {
-  const kept = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'DBUS_SESSION_BUS_ADDRESS'),
-  );
-  return {
-    ...kept,
-    HOME: homeFolder,
-    XDG_CACHE_HOME: path.join(homeFolder, '.cache'),
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${motoPort}`,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
-function writeProfiles(homeFolder) {
-  mkdirSync(path.join(homeFolder, '.aws'), { recursive: true });
-  writeFileSync(
-    path.join(homeFolder, '.aws', 'credentials'),
-    '[prod-long-term]\naws_access_key_id = AKIABENCH0000EXAMPLE\naws_secret_access_key = benchbenchbenchbenchbenchbenchbenchbench\n',
-    { mode: 0o600 },
-  );
-  writeFileSync(path.join(homeFolder, '.aws', 'config'), '[profile prod]\nmfa_serial = arn:aws:iam::123456789012:mfa/bench\n');
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return free;
-}
-
-async function waitForMoto(motoPort) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${motoPort}/moto-api/`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('moto_server did not start');
 }
