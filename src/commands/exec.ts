@@ -4,8 +4,6 @@ import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
 import type { SessionCredentials } from '../session/credentials.js';
-import { sessionDependencies } from '../session/dependencies.js';
-import { resolveSession } from '../session/resolve-session.js';
 import { type ProfileSession, type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 
 /** Signals passed on to the child. SIGWINCH needs none: the terminal sends it to the whole group. */
@@ -27,7 +25,7 @@ export async function execCommand(command: readonly string[], options: ExecOptio
     throw new UsageError('nothing to run', 'exec needs a command', { hint: 'aws-mfa exec -p NAME -- COMMAND ARGS' });
   // First, so that any prompt happens before CMD starts.
   const session = await sessionForProfile(options, io);
-  if (options.server) return runWithServer(program, args, session, io);
+  if (options.server) return runWithServer(program, args, session, renewingProvider(options, io), io);
   const childEnvironment: NodeJS.ProcessEnv = { ...io.env };
   for (const name of VARIABLES_REMOVED_FOR_SESSION) delete childEnvironment[name];
   Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(session.credentials, session.settings.region)));
@@ -35,13 +33,19 @@ export async function execCommand(command: readonly string[], options: ExecOptio
 }
 
 /** The server lives exactly as long as CMD: started before it, closed when it ends, whatever the outcome. */
-async function runWithServer(program: string, args: readonly string[], session: ProfileSession, io: Io): Promise<number> {
+async function runWithServer(
+  program: string,
+  args: readonly string[],
+  session: ProfileSession,
+  provider: () => Promise<SessionCredentials>,
+  io: Io,
+): Promise<number> {
   // Imported here: plain exec and the cached path need no HTTP server.
   const [{ startCredentialServer }, { serverChildEnvironment }] = await Promise.all([
     import('../server/credential-server.js'),
     import('../server/child-environment.js'),
   ]);
-  const server = await startCredentialServer(renewingProvider(session, io), {
+  const server = await startCredentialServer(provider, {
     onFailure: (line) => io.writeStderr(`${line}\n`),
     debug: io.debug,
   });
@@ -52,10 +56,13 @@ async function runWithServer(program: string, args: readonly string[], session: 
   }
 }
 
-/** The session of every later request: --code and --force served the first one, and are spent. */
-function renewingProvider(session: ProfileSession, io: Io): () => Promise<SessionCredentials> {
-  const deps = sessionDependencies(io);
-  return async () => (await resolveSession({ settings: session.settings, force: false, codeFlag: undefined }, deps)).credentials;
+/**
+ * The session of every later request, as `credential-process` would get it with the same options:
+ * --code and --force served the first one and are spent; --save has done its work.
+ */
+function renewingProvider(options: ExecOptions, io: Io): () => Promise<SessionCredentials> {
+  const renewalOptions: SessionOptions = { ...options, code: undefined, force: false, save: false };
+  return async () => (await sessionForProfile(renewalOptions, io)).credentials;
 }
 
 async function runChild(program: string, args: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
