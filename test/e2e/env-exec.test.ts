@@ -10,11 +10,10 @@ import {
   eightHours,
   expectExpiration,
   longTermKeys,
-  longTermSection,
-  mfaSerial,
   motoAccount,
   motoSession,
   sectionOf,
+  setUpProd,
   timed,
 } from './harness/session-fixtures.js';
 
@@ -25,12 +24,6 @@ beforeEach(() => moto.reset());
 
 const noRegion: EnvOverrides = { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined };
 const withCode = ['-p', 'prod', '--code', '123456'];
-
-/** [prod-long-term] keys and [profile prod] with mfa_serial and the given extra lines. */
-function setUpProd(box: Sandbox, configLines = ''): void {
-  box.writeCredentials(longTermSection('prod'));
-  box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n${configLines}`);
-}
 
 /** The session that login wrote into [prod], as the variables env and exec hand out. */
 function sessionVariables(box: Sandbox): Record<string, string> {

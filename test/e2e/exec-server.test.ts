@@ -8,16 +8,7 @@ import { cliPath, repoRoot } from './harness/paths.js';
 import { killGroup } from './harness/process.js';
 import { pythonPath } from './harness/python.js';
 import { type EnvOverrides, type Sandbox, useSandbox } from './harness/sandbox.js';
-import {
-  describeRun,
-  longTermKeys,
-  longTermSection,
-  mfaSerial,
-  motoAccount,
-  motoSession,
-  sessionTokenCalls,
-  timed,
-} from './harness/session-fixtures.js';
+import { describeRun, longTermKeys, motoAccount, motoSession, sessionTokenCalls, setUpProd, timed } from './harness/session-fixtures.js';
 import { SwitchableProxy } from './harness/switchable-proxy.js';
 
 const moto = useMoto();
@@ -41,11 +32,6 @@ const decoys: EnvOverrides = {
   AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/decoy',
   AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: '/nonexistent/decoy-token',
 };
-
-function setUpProd(box: Sandbox, configLines = ''): void {
-  box.writeCredentials(longTermSection('prod'));
-  box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n${configLines}`);
-}
 
 /** Node code run as an ES module inside the child, from the repository so that the SDK resolves. */
 function nodeChild(code: string): string[] {

@@ -26,6 +26,12 @@ export function longTermSection(profile: string, ...extraLines: string[]): strin
   ].join('\n');
 }
 
+/** [prod-long-term] keys and [profile prod] with mfa_serial and the given extra lines. */
+export function setUpProd(box: Sandbox, configLines = ''): void {
+  box.writeCredentials(longTermSection('prod'));
+  box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n${configLines}`);
+}
+
 /**
  * A deliberately simple INI reader for assertions, independent of src/: section → key → value.
  * Comment lines and blank lines are skipped; `key = value` is split at the first `=`.
