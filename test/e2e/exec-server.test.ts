@@ -189,6 +189,26 @@ for (let i = 0; i < 2; i++) {
     for (const expiration of expirations) expect(expiration).toBeLessThanOrEqual(window.endMs + 3600_000 + 5_000);
   });
 
+  it('asks for the code on the terminal when a renewal needs one, while the request waits', async () => {
+    const box = sandbox();
+    setUpProd(box);
+    const fetchOnce = `
+const response = await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+process.stdout.write('served with status ' + response.status + '\\n');`;
+
+    const result = await box.runInPty(
+      ['aws-mfa', 'exec', '--server', ...withCode, ...renewedOnEveryRequest, '--', ...nodeChild(fetchOnce)],
+      async (terminal) => {
+        await terminal.waitForText('MFA code for prod');
+        await terminal.type('222222\r');
+      },
+    );
+
+    expect(result, result.transcript).toMatchObject({ code: 0, signal: null });
+    expect(result.stdout).toBe('served with status 200\n');
+    expect((await sessionTokenCalls(moto)).map((call) => call.body.get('TokenCode'))).toEqual(['123456', '222222']);
+  });
+
   it('keeps a child going across several renewals with no terminal and no code', async () => {
     const box = sandbox();
     setUpProd(box, codeFromProcess);
