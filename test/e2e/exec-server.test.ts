@@ -50,7 +50,7 @@ for (const header of headers) {
 }
 const post = await fetch(url, { method: 'POST', headers: { Authorization: token } });
 answers.push({ status: post.status, body: await post.text() });
-process.stdout.write(JSON.stringify(answers));
+process.stdout.write(JSON.stringify({ token, answers }));
 `;
 
 /** Reads lines from stdin; for each, fetches the server once and prints {status, body} as one line. */
@@ -118,14 +118,18 @@ process.stdout.write(JSON.stringify(await client.send(new GetCallerIdentityComma
     expect(first.stderr + second.stderr).toBe('');
   });
 
-  it('answers 403 with nothing else to a missing or wrong token, and the credentials to the right one', async () => {
+  it('answers 403 with nothing else to a missing or wrong token, and the credentials to the right one; --debug shows no secret', async () => {
     const box = sandbox();
     setUpProd(box);
 
-    const [result, window] = await timed(() => box.runCli(['exec', '--server', ...withCode, '--', ...nodeChild(FETCH_WITH_HEADERS)]));
+    const [result, window] = await timed(() =>
+      box.runCli(['--debug', 'exec', '--server', ...withCode, '--', ...nodeChild(FETCH_WITH_HEADERS)]),
+    );
 
     expect(result.code, describeRun(result)).toBe(0);
-    const answers = JSON.parse(result.stdout) as Array<{ status: number; body: string }>;
+    const { token, answers } = JSON.parse(result.stdout) as { token: string; answers: Array<{ status: number; body: string }> };
+    expect(result.stderr).toContain('credential server: refused a request without the right token');
+    for (const secret of [token, motoSession.secretAccessKey, longTermKeys.secretAccessKey]) expect(result.stderr).not.toContain(secret);
     expect(answers.slice(0, 4)).toEqual(Array(4).fill({ status: 403, body: '' }));
     expect(answers[4]?.status).toBe(200);
     const served = JSON.parse(answers[4]?.body ?? '') as Record<string, string>;
