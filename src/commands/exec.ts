@@ -3,8 +3,8 @@ import os from 'node:os';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
-import type { SessionCredentials } from '../session/credentials.js';
-import { type ProfileSession, type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
+import type { CredentialProvider } from '../server/credential-server.js';
+import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
 
 /** Signals passed on to the child. SIGWINCH needs none: the terminal sends it to the whole group. */
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -25,7 +25,7 @@ export async function execCommand(command: readonly string[], options: ExecOptio
     throw new UsageError('nothing to run', 'exec needs a command', { hint: 'aws-mfa exec -p NAME -- COMMAND ARGS' });
   // First, so that any prompt happens before CMD starts.
   const session = await sessionForProfile(options, io);
-  if (options.server) return runWithServer(program, args, session, renewingProvider(options, io), io);
+  if (options.server) return runWithServer(program, args, session.settings.region, renewingProvider(options, io), io);
   const childEnvironment: NodeJS.ProcessEnv = { ...io.env };
   for (const name of VARIABLES_REMOVED_FOR_SESSION) delete childEnvironment[name];
   Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(session.credentials, session.settings.region)));
@@ -36,8 +36,8 @@ export async function execCommand(command: readonly string[], options: ExecOptio
 async function runWithServer(
   program: string,
   args: readonly string[],
-  session: ProfileSession,
-  provider: () => Promise<SessionCredentials>,
+  region: string | undefined,
+  provider: CredentialProvider,
   io: Io,
 ): Promise<number> {
   // Imported here: plain exec and the cached path need no HTTP server.
@@ -50,7 +50,7 @@ async function runWithServer(
     debug: io.debug,
   });
   try {
-    return await runChild(program, args, serverChildEnvironment(io.env, server, session.settings.region), io);
+    return await runChild(program, args, serverChildEnvironment(io.env, server, region), io);
   } finally {
     await server.close();
   }
@@ -60,7 +60,7 @@ async function runWithServer(
  * The session of every later request, as `credential-process` would get it with the same options:
  * --code and --force served the first one and are spent; --save has done its work.
  */
-function renewingProvider(options: ExecOptions, io: Io): () => Promise<SessionCredentials> {
+function renewingProvider(options: ExecOptions, io: Io): CredentialProvider {
   const renewalOptions: SessionOptions = { ...options, code: undefined, force: false, save: false };
   return async () => (await sessionForProfile(renewalOptions, io)).credentials;
 }
