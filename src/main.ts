@@ -66,6 +66,14 @@ async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: 
       return (await import('./commands/enroll.js')).enrollCommand(options, io);
     case 'rotate':
       return (await import('./commands/rotate.js')).rotateCommand(options, io);
+    case 'doctor':
+      return (await import('./commands/doctor.js')).doctorCommand();
+    case 'completion':
+      return (await import('./commands/completion.js')).completionCommand(operand, io);
+    case '__complete': {
+      const { inventoryKeychain } = await import('./store/keychain-inventory.js');
+      return (await import('./commands/complete.js')).completeCommand(operand, io, () => inventoryKeychain(io.platform, io.env));
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import {
   HELP_COMMAND,
   HELP_OPTION,
   isNegation,
+  listedCommands,
   type OptionSpec,
   optionFlags,
   optionKey,
@@ -163,7 +164,7 @@ function optionValues(tokens: readonly Token[], accepted: readonly OptionSpec[])
 }
 
 function unknownCommand(name: string): UsageError {
-  const names = [...COMMANDS, HELP_COMMAND].map((command) => command.name);
+  const names = listedCommands().map((command) => command.name);
   return badUsage(`unknown command '${name}'`, similarTo(name, names));
 }
 

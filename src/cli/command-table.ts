@@ -1,8 +1,17 @@
+import { PROMPT_NAMES } from '../prompt/mfa-prompt.js';
+
+/**
+ * What a value may be, for shell completion: one of a fixed set of words, or a profile name (read
+ * from the files and the keychain when Tab is pressed).
+ */
+export type ValueSet = readonly string[] | 'profile';
+
 /** One option: `--long`, an optional `-s` short form, and a value placeholder when it takes a value. */
 export interface OptionSpec {
   readonly long: string;
   readonly short?: string;
   readonly value?: string;
+  readonly values?: ValueSet;
   readonly description: string;
 }
 
@@ -11,6 +20,7 @@ export interface OperandSpec {
   readonly name: string;
   readonly required: boolean;
   readonly variadic?: boolean;
+  readonly values?: ValueSet;
   readonly description: string;
 }
 
@@ -19,6 +29,8 @@ export interface CommandSpec {
   readonly description: string;
   readonly options: readonly OptionSpec[];
   readonly operand?: OperandSpec;
+  /** Left out of help and completion: an internal sub-call of the completion scripts. */
+  readonly hidden?: boolean;
 }
 
 export const PROGRAM_NAME = 'aws-mfa';
@@ -30,7 +42,7 @@ export const HELP_OPTION: OptionSpec = { long: 'help', short: 'h', description: 
 /** Accepted before and after the command name. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   VERSION_OPTION,
-  { long: 'profile', short: 'p', value: 'name', description: 'AWS profile (default: $AWS_PROFILE or "default")' },
+  { long: 'profile', short: 'p', value: 'name', values: 'profile', description: 'AWS profile (default: $AWS_PROFILE or "default")' },
   { long: 'debug', description: 'print details on stderr (never a secret)' },
   HELP_OPTION,
 ];
@@ -40,11 +52,21 @@ const SESSION_OPTIONS = [
   { long: 'code', value: 'code', description: 'the current 6-digit MFA code' },
   { long: 'duration', value: 'duration', description: 'session length, 15m..36h (e.g. 8h, 1h30m, 900)' },
   { long: 'force', description: 'get a new session even when the cached one is still valid' },
-  { long: 'prompt', value: 'how', description: 'how to ask for the MFA code: auto (the terminal, else a dialog), terminal or dialog' },
+  {
+    long: 'prompt',
+    value: 'how',
+    values: PROMPT_NAMES,
+    description: 'how to ask for the MFA code: auto (the terminal, else a dialog), terminal or dialog',
+  },
   { long: 'save', description: 'save an MFA device found with iam:ListMFADevices as mfa_serial in the config' },
 ] as const satisfies readonly OptionSpec[];
 
-const PROFILE_NAME = { name: 'name', required: true, description: 'profile name' } as const satisfies OperandSpec;
+const PROFILE_NAME = { name: 'name', required: true, values: 'profile', description: 'profile name' } as const satisfies OperandSpec;
+
+export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
+
+/** The hidden sub-call that completion scripts run for words they cannot know in advance. */
+export const COMPLETE_COMMAND_NAME = '__complete';
 
 export const COMMANDS = [
   {
@@ -60,7 +82,15 @@ export const COMMANDS = [
   {
     name: 'env',
     description: 'print shell lines that export the session: eval "$(aws-mfa env)"',
-    options: [...SESSION_OPTIONS, { long: 'shell', value: 'shell', description: 'syntax of the lines: sh (default), fish or powershell' }],
+    options: [
+      ...SESSION_OPTIONS,
+      {
+        long: 'shell',
+        value: 'shell',
+        values: ['sh', 'fish', 'powershell'],
+        description: 'syntax of the lines: sh (default), fish or powershell',
+      },
+    ],
   },
   {
     name: 'exec',
@@ -117,7 +147,12 @@ export const COMMANDS = [
     options: [
       { long: 'max-age', value: 'duration', description: 'deny sessions whose MFA is older than this, 15m..36h (default: 8h)' },
       { long: 'self-service', description: 'let users without MFA enrol a device and change their password' },
-      { long: 'partition', value: 'partition', description: 'aws (default), aws-cn or aws-us-gov' },
+      {
+        long: 'partition',
+        value: 'partition',
+        values: ['aws', 'aws-cn', 'aws-us-gov'],
+        description: 'aws (default), aws-cn or aws-us-gov',
+      },
     ],
   },
   {
@@ -126,7 +161,7 @@ export const COMMANDS = [
     options: [
       ...SESSION_OPTIONS,
       { long: 'report', value: 'file', description: 'read the report from FILE (CSV, base64, or `aws iam get-credential-report` JSON)' },
-      { long: 'format', value: 'format', description: 'table (default), json or csv' },
+      { long: 'format', value: 'format', values: ['table', 'json', 'csv'], description: 'table (default), json or csv' },
       { long: 'organization', description: 'audit every ACTIVE account of the AWS Organization' },
       {
         long: 'role',
@@ -152,6 +187,27 @@ export const COMMANDS = [
     description: 'replace the long-term access key with a new one, safely',
     options: SESSION_OPTIONS,
   },
+  {
+    name: 'doctor',
+    description: "check the profile's whole set-up and say what to fix (exit 1 when something needed is wrong)",
+    options: [
+      { long: 'online', description: 'also check the long-term key with sts:GetCallerIdentity' },
+      { long: 'json', description: 'print a JSON array of {check, status, detail, fix}' },
+    ],
+  },
+  {
+    name: 'completion',
+    description: 'print the shell completion script: see docs/commands/completion.md to install it',
+    options: [],
+    operand: { name: 'shell', required: true, values: COMPLETION_SHELLS, description: 'bash, zsh, fish or powershell' },
+  },
+  {
+    name: COMPLETE_COMMAND_NAME,
+    description: 'print the words a completion script offers: profiles',
+    options: [],
+    operand: { name: 'kind', required: true, values: ['profiles'], description: 'what to list' },
+    hidden: true,
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];
@@ -161,8 +217,22 @@ export const HELP_COMMAND = {
   name: 'help',
   description: 'display help for command',
   options: [],
-  operand: { name: 'command', required: false, description: 'the command to show help for' },
+  operand: {
+    name: 'command',
+    required: false,
+    values: COMMANDS.filter(isListed).map((command) => command.name),
+    description: 'the command to show help for',
+  },
 } as const satisfies CommandSpec;
+
+/** The commands that help and completion show: every command but the hidden ones, and `help`. */
+export function listedCommands(): readonly CommandSpec[] {
+  return [...COMMANDS, HELP_COMMAND].filter(isListed);
+}
+
+function isListed(command: CommandSpec): boolean {
+  return command.hidden !== true;
+}
 
 /** How help and error messages name an option: `-p, --profile <name>`, `--force`. */
 export function optionFlags(option: OptionSpec): string {

@@ -1,8 +1,7 @@
 import {
-  COMMANDS,
   type CommandSpec,
   GLOBAL_OPTIONS,
-  HELP_COMMAND,
+  listedCommands,
   type OperandSpec,
   type OptionSpec,
   optionFlags,
@@ -29,7 +28,7 @@ interface HelpSection {
 export function renderProgramHelp(): string {
   return renderHelp(`${PROGRAM_NAME} [options] [command]`, PROGRAM_DESCRIPTION, [
     { heading: 'Options:', items: GLOBAL_OPTIONS.map(optionItem) },
-    { heading: 'Commands:', items: [...COMMANDS, HELP_COMMAND].map(commandItem) },
+    { heading: 'Commands:', items: listedCommands().map(commandItem) },
   ]);
 }
 

@@ -1,11 +1,5 @@
-import type { IniFile } from '../config/aws-files.js';
-import {
-  DEFAULT_LONG_TERM_SUFFIX,
-  type ProfileSettings,
-  profileOfConfigSection,
-  profileSettingsFrom,
-  readAwsFiles,
-} from '../config/profile-settings.js';
+import { longTermProfiles } from '../config/profile-names.js';
+import { type ProfileSettings, profileSettingsFrom, readAwsFiles } from '../config/profile-settings.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { alignColumns } from '../output/table.js';
@@ -62,22 +56,6 @@ async function readKeychainItems(deps: ListDependencies): Promise<Map<string, Ke
     deps.io.writeStderr(`${error.toLine()}; listing the files only\n`);
     return new Map();
   }
-}
-
-/** `[NAME-long-term]` sections, with the suffix each config profile may set. */
-function longTermProfiles(credentials: IniFile, config: IniFile): string[] {
-  const suffixes = new Map<string, string>();
-  for (const [section, values] of config.sections) {
-    const suffix = values.get('aws_mfa_long_term_suffix');
-    const profile = profileOfConfigSection(section);
-    if (suffix && profile) suffixes.set(profile, suffix);
-  }
-  const profiles: string[] = [];
-  for (const section of credentials.sections.keys()) {
-    if (section.endsWith(DEFAULT_LONG_TERM_SUFFIX)) profiles.push(section.slice(0, -DEFAULT_LONG_TERM_SUFFIX.length));
-  }
-  for (const [profile, suffix] of suffixes) if (credentials.sections.has(`${profile}${suffix}`)) profiles.push(profile);
-  return profiles.filter((profile) => profile !== '');
 }
 
 function describeProfile(

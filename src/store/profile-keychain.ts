@@ -61,7 +61,8 @@ export class ProfileKeychain {
 
 const FORMAT_VERSION = 1;
 
-function isProfileAccount(account: string): boolean {
+/** Accounts of profile items; other kinds of items start with `[`. */
+export function isProfileAccount(account: string): boolean {
   return !account.startsWith('[');
 }
 

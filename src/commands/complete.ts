@@ -1,0 +1,33 @@
+import { type IniFile, readIniFile } from '../config/aws-files.js';
+import { configFilePath, credentialsFilePath } from '../config/paths.js';
+import { profileNamesInFiles } from '../config/profile-names.js';
+import { AwsMfaError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
+import type { KeychainInventory } from '../store/keychain-inventory.js';
+import { isProfileAccount } from '../store/profile-keychain.js';
+
+/**
+ * `__complete profiles`, run by the completion scripts: profile names, one a line, from the files
+ * and the keychain's item names. A Tab press must never fail loudly: an unreadable file or
+ * keychain gives fewer names, and nothing on stderr.
+ */
+export async function completeCommand(kind: string, io: Io, inventory: () => Promise<KeychainInventory>): Promise<number> {
+  if (kind !== 'profiles') return 0;
+  const [credentialsFile, configFile] = await Promise.all([readQuietly(credentialsFilePath(io.env)), readQuietly(configFilePath(io.env))]);
+  const names = profileNamesInFiles({ credentialsFile, configFile });
+  const keychain = await inventory();
+  if (keychain.reached) for (const item of keychain.items) if (isProfileAccount(item.account)) names.add(item.account);
+  const lines = [...names].filter((name) => name !== '' && !name.includes('\n')).sort();
+  io.writeStdout(lines.map((name) => `${name}\n`).join(''));
+  return 0;
+}
+
+/** A file that cannot be read gives no names, and hides nothing of the other file. */
+async function readQuietly(file: string): Promise<IniFile> {
+  try {
+    return await readIniFile(file);
+  } catch (error) {
+    if (!(error instanceof AwsMfaError)) throw error;
+    return { path: file, text: undefined, sections: new Map() };
+  }
+}
