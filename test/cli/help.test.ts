@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, type CommandSpec, GLOBAL_OPTIONS, HELP_COMMAND, optionFlags, PROGRAM_DESCRIPTION } from '../../src/cli/command-table.js';
+import {
+  COMPLETE_COMMAND_NAME,
+  type CommandSpec,
+  GLOBAL_OPTIONS,
+  listedCommands,
+  optionFlags,
+  PROGRAM_DESCRIPTION,
+} from '../../src/cli/command-table.js';
 import { renderCommandHelp, renderProgramHelp, wrapWords } from '../../src/cli/help.js';
 
 /** The help text with its wrapping and column padding undone, to look for whole descriptions. */
@@ -7,7 +14,7 @@ function unwrapped(text: string): string {
   return text.replace(/\s+/g, ' ');
 }
 
-const allCommands: readonly CommandSpec[] = [...COMMANDS, HELP_COMMAND];
+const allCommands: readonly CommandSpec[] = listedCommands();
 
 describe('renderProgramHelp', () => {
   const help = renderProgramHelp();
@@ -22,6 +29,10 @@ describe('renderProgramHelp', () => {
 
   it.each(allCommands.map((command) => [command.name, command] as const))('lists the command %s with its description', (name, command) => {
     expect(unwrapped(help)).toMatch(new RegExp(` ${name} \\[options\\]( \\S+)? ${escapeRegExp(command.description)} `));
+  });
+
+  it('leaves out the hidden sub-call of the completion scripts', () => {
+    expect(help).not.toContain(COMPLETE_COMMAND_NAME);
   });
 
   it('ends with one newline', () => {
