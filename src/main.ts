@@ -66,8 +66,13 @@ async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: 
       return (await import('./commands/enroll.js')).enrollCommand(options, io);
     case 'rotate':
       return (await import('./commands/rotate.js')).rotateCommand(options, io);
-    case 'doctor':
-      return (await import('./commands/doctor.js')).doctorCommand();
+    case 'doctor': {
+      const [{ doctorCommand }, { doctorDependencies }] = await Promise.all([
+        import('./commands/doctor.js'),
+        import('./doctor/dependencies.js'),
+      ]);
+      return doctorCommand(options, doctorDependencies(io, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR));
+    }
     case 'completion':
       return (await import('./commands/completion.js')).completionCommand(operand, io);
     case '__complete': {

@@ -87,7 +87,8 @@ function agentsFor(proxy: string | undefined, ca: string | undefined): { httpAge
   };
 }
 
-function checkProxyUrl(proxy: string): void {
+/** Throws UsageError for a proxy URL that the handler cannot use. */
+export function checkProxyUrl(proxy: string): void {
   let scheme: string;
   try {
     scheme = new URL(proxy).protocol;
@@ -132,7 +133,7 @@ class TunnelAgent extends HttpsProxyAgent<string> {
  * bundle replaces the default trusted CAs rather than adding to them: a bundle made for a
  * TLS-inspecting proxy must therefore hold every CA the user needs, as it must for the AWS CLI.
  */
-function readCaBundle(path: string): string {
+export function readCaBundle(path: string): string {
   let pem: string;
   try {
     pem = readFileSync(path, 'utf8');

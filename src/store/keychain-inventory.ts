@@ -12,7 +12,7 @@ export interface KeychainItemName {
 /** What the keychain shows without a secret and without a prompt: item names, or why it could not be asked. */
 export type KeychainInventory =
   | { readonly reached: true; readonly items: readonly KeychainItemName[]; readonly defaultLocked: boolean }
-  | { readonly reached: false; readonly why: string; readonly hint: string };
+  | { readonly reached: false; readonly why: string; readonly hint: string; readonly uninspectable?: true };
 
 /** Runs a tool with arguments and an environment; resolves with its stdout, rejects when it fails. */
 export type RunTool = (command: string, args: readonly string[], env: Env) => Promise<string>;
@@ -33,7 +33,7 @@ const NO_BUS_HINT = 'run inside a desktop session or `dbus-run-session`, with a 
 export async function inventoryKeychain(platform: NodeJS.Platform, env: Env, run: RunTool = runTool): Promise<KeychainInventory> {
   if (platform === 'darwin') return inventoryMacKeychain(env, run);
   if (platform === 'win32') {
-    return { reached: false, why: 'item names are not read on Windows', hint: 'see `aws-mfa list`' };
+    return { reached: false, why: 'item names are not read on Windows', hint: 'see `aws-mfa list`', uninspectable: true };
   }
   return inventorySecretService(env, run);
 }
