@@ -107,11 +107,13 @@ async function rootOfChain(
   results.push(chain.result);
   if (!chain.hops) return undefined;
   const root = profileSettingsFrom(files, chain.hops.at(-1) ?? profile, {}, env);
+  const keychain = checkKeychain(inventory, root.profile, root.fileKeys !== undefined);
   const keys = checkLongTermKeys(root, inventory);
-  results.push(checkKeychain(inventory, root.profile, root.fileKeys !== undefined), keys);
+  results.push(keychain, keys);
   const itemPresent = inventory.reached && inventory.items.some((item) => item.account === root.profile);
   results.push(checkMfaSerial(files, chain.hops, env, itemPresent));
-  return keys.status === 'fail' ? undefined : root;
+  // Reading keys from a locked keyring could bring up its unlock prompt: --online then checks nothing.
+  return keys.status === 'fail' || keychain.status === 'fail' ? undefined : root;
 }
 
 /** Runs one step; an AwsMfaError becomes a failed check of that name, and the step's value undefined. */

@@ -3,9 +3,12 @@
  * COMP_CWORD), fish through `complete -C`, zsh parsed and driven with its completion builtins
  * stubbed; profile names come from a throwaway HOME's files and a private keyring's item names.
  */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearKeychain } from './harness/keychain-tools.js';
 import { useKeyring } from './harness/keyring.js';
+import { bundleSources, repoRoot } from './harness/paths.js';
 import { runProcess } from './harness/process.js';
 import { Sandbox } from './harness/sandbox.js';
 
@@ -134,5 +137,21 @@ describe('__complete profiles', () => {
     box.writeConfig('[profile prod]\nregion = a\nregion = b\n');
     const result = await runProcess('aws-mfa', ['__complete', 'profiles'], { env: box.env(keyring().env), cwd: box.home });
     expect(result).toMatchObject({ code: 0, stderr: '', stdout: 'dev\nfrom-keychain\n' });
+  });
+
+  it('loads no AWS SDK, keytar or prompt package: a Tab press costs little more than starting Node', async () => {
+    const modulesLog = join(box.home, 'modules.log');
+    const hook = join(repoRoot, 'test', 'e2e', 'harness', 'record-modules.mjs');
+    const env = box.env({ ...keyring().env, NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: modulesLog });
+    const result = await runProcess('aws-mfa', ['__complete', 'profiles'], { env, cwd: box.home });
+    expect(result.stdout).toContain('from-keychain\n');
+    const sourcesByFile = JSON.parse(readFileSync(bundleSources, 'utf8')) as Record<string, string[]>;
+    const loaded = readFileSync(modulesLog, 'utf8')
+      .split('\n')
+      .filter((file) => file !== '')
+      .flatMap((file) => sourcesByFile[relative(repoRoot, file)] ?? [relative(repoRoot, file)]);
+    expect(loaded).toContain('src/commands/complete.ts');
+    const unwanted = ['@aws-sdk/', '@smithy/', '@inquirer/', 'proxy-agent', 'otplib', 'keytar'];
+    expect(loaded.filter((source) => unwanted.some((name) => source.includes(`node_modules/${name}`)))).toEqual([]);
   });
 });
