@@ -3,8 +3,8 @@ import { configFilePath, credentialsFilePath } from '../config/paths.js';
 import { profileNamesInFiles } from '../config/profile-names.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
+import { isProfileAccount } from '../store/keychain.js';
 import type { KeychainInventory } from '../store/keychain-inventory.js';
-import { isProfileAccount } from '../store/profile-keychain.js';
 
 /**
  * `__complete profiles`, run by the completion scripts: profile names, one a line, from the files

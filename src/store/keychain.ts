@@ -8,6 +8,11 @@ import type { Env } from '../core/io.js';
 /** The service name of every aws-mfa keychain item; the account tells the items apart (profile-keychain.ts). */
 export const KEYCHAIN_SERVICE = 'aws-mfa';
 
+/** Accounts of profile items (profile-keychain.ts); other kinds of items start with `[`, which no profile name can. */
+export function isProfileAccount(account: string): boolean {
+  return !account.startsWith('[');
+}
+
 /** The OS keychain, reduced to the items of KEYCHAIN_SERVICE. Every failure is an AwsMfaError. */
 export interface Keychain {
   get(account: string): Promise<string | undefined>;

@@ -1,7 +1,7 @@
 import { validateMfaSerial } from '../config/validate.js';
 import { UsageError } from '../core/errors.js';
 import { normalizeTotpSeed } from '../mfa/totp.js';
-import type { Keychain } from './keychain.js';
+import { isProfileAccount, type Keychain } from './keychain.js';
 
 /** What `aws-mfa add NAME` keeps for a profile. */
 export interface KeychainProfile {
@@ -60,11 +60,6 @@ export class ProfileKeychain {
 }
 
 const FORMAT_VERSION = 1;
-
-/** Accounts of profile items; other kinds of items start with `[`. */
-export function isProfileAccount(account: string): boolean {
-  return !account.startsWith('[');
-}
 
 function formatItem(item: KeychainProfile): string {
   return JSON.stringify({

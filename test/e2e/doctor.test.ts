@@ -143,6 +143,25 @@ describe('a healthy profile', () => {
   });
 });
 
+describe('colour', () => {
+  /** doctor with stdout on a real terminal: util-linux `script` runs it on a pseudo-terminal and copies what it shows. */
+  async function onTerminal(box: Sandbox, env: EnvOverrides): Promise<string> {
+    const result = await runProcess('script', ['-qec', `${cliPath} doctor -p prod`, '/dev/null'], { env: box.env(env), cwd: box.home });
+    expect(result.code, describeRun(result)).toBe(0);
+    return result.stdout;
+  }
+
+  it('colours the status words on a terminal, never with NO_COLOR', async () => {
+    const box = sandbox();
+    fileProfile(box);
+    const coloured = await onTerminal(box, keyring().env);
+    expect(coloured).toMatch(/^\x1b\[32mok {2}\x1b\[0m {2}environment/);
+    const plain = await onTerminal(box, { ...keyring().env, NO_COLOR: '1' });
+    expect(plain).toMatch(/^ok {4}environment/);
+    expect(plain).not.toContain('\x1b[');
+  });
+});
+
 describe('each set-up mistake is named, with its fix, and doctor exits 1', () => {
   it('AWS_ACCESS_KEY_ID in the environment', async () => {
     const box = sandbox();
@@ -234,6 +253,27 @@ describe('each set-up mistake is named, with its fix, and doctor exits 1', () =>
     const slightly = await doctor(box, ['-p', 'prod'], {}, ['faketime', '-f', '+45s', cliPath]);
     expect(slightly.code).toBe(0);
     expect(lineOf(slightly.lines, 'clock')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^4\d s ahead/) });
+  });
+
+  it('a config file the AWS CLI refuses (a duplicate key): the files line says where, and the checks that need it are left out', async () => {
+    const box = sandbox();
+    box.writeCredentials(longTermSection('prod'));
+    box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\nregion = eu-west-1\nregion = us-east-1\n`);
+    const { lines, code } = await doctor(box, ['-p', 'prod']);
+    expect(code).toBe(1);
+    expect(lines.map((line) => [line.check, line.status])).toEqual([
+      ['environment', 'ok'],
+      ['files', 'fail'],
+    ]);
+    expect(lineOf(lines, 'files').detail).toContain(box.configPath);
+  });
+
+  it('a profile that is nowhere', async () => {
+    const box = sandbox();
+    fileProfile(box);
+    const { lines, code } = await doctor(box, ['-p', 'prdo']);
+    expect(code).toBe(1);
+    expect(lineOf(lines, 'profile')).toMatchObject({ status: 'fail', detail: 'prdo is in neither file nor the keychain' });
   });
 
   // Last: the keyring stays locked for the rest of the file.
