@@ -101,6 +101,9 @@ describe('parseInvocation: commands and options', () => {
     [['audit'], 'audit'],
     [['enroll'], 'enroll'],
     [['rotate'], 'rotate'],
+    [['doctor', '--online', '--json'], 'doctor'],
+    [['completion', 'fish'], 'completion'],
+    [['__complete', 'profiles'], '__complete'],
   ])('%j runs %s', (argv, command) => {
     expect(parse(argv).invocation).toMatchObject({ kind: 'run', command });
   });

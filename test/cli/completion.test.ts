@@ -5,6 +5,8 @@ import { completionModel, valueOptions } from '../../src/cli/completion/completi
 import { fishCompletionScript } from '../../src/cli/completion/fish.js';
 import { powershellCompletionScript } from '../../src/cli/completion/powershell.js';
 import { zshCompletionScript } from '../../src/cli/completion/zsh.js';
+import { completionCommand } from '../../src/commands/completion.js';
+import { createFakeIo } from '../fakes/fake-io.js';
 
 const model = completionModel();
 
@@ -70,5 +72,19 @@ describe('every script', () => {
       expect(script.includes(long) || script.includes(`-l ${long.slice(2)}`)).toBe(true);
     }
     expect(script).toContain('__complete profiles');
+  });
+});
+
+describe('completionCommand', () => {
+  it('prints the script of the shell named', () => {
+    const io = createFakeIo();
+    expect(completionCommand('fish', io)).toBe(0);
+    expect(io.stdout.join('')).toBe(fishCompletionScript(model));
+  });
+
+  it('refuses another shell with a usage error that lists the four', () => {
+    const io = createFakeIo();
+    expect(() => completionCommand('tcsh', io)).toThrow("bad shell: 'tcsh' is not one of bash, zsh, fish, powershell");
+    expect(io.stdout).toEqual([]);
   });
 });

@@ -276,6 +276,20 @@ describe('each set-up mistake is named, with its fix, and doctor exits 1', () =>
     expect(lineOf(lines, 'profile')).toMatchObject({ status: 'fail', detail: 'prdo is in neither file nor the keychain' });
   });
 
+  it('--online with a key AWS does not know: the key line says so, and no secret is shown', async () => {
+    const box = sandbox();
+    fileProfile(box);
+    await moto.enableAuth(0);
+    try {
+      const { lines, code } = await doctor(box, ['-p', 'prod', '--online']);
+      expect(code).toBe(1);
+      expect(failures(lines)).toEqual(['long-term key']);
+      expect(lineOf(lines, 'long-term key').detail).toMatch(/^GetCallerIdentity failed: .*InvalidClientTokenId/);
+    } finally {
+      await moto.disableAuth();
+    }
+  });
+
   // Last: the keyring stays locked for the rest of the file.
   it('the keyring holding the profile is locked', async () => {
     const box = sandbox();
