@@ -284,7 +284,9 @@ describe('each set-up mistake is named, with its fix, and doctor exits 1', () =>
       const { lines, code } = await doctor(box, ['-p', 'prod', '--online']);
       expect(code).toBe(1);
       expect(failures(lines)).toEqual(['long-term key']);
-      expect(lineOf(lines, 'long-term key').detail).toMatch(/^GetCallerIdentity failed: .*InvalidClientTokenId/);
+      expect(lineOf(lines, 'long-term key').detail).toBe(
+        'GetCallerIdentity failed: AWS does not know the access key id (deleted, deactivated or mistyped)',
+      );
     } finally {
       await moto.disableAuth();
     }
