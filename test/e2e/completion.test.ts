@@ -115,6 +115,16 @@ describe('zsh', () => {
     await shell('zsh', ['-n', `${box.home}/_aws-mfa`]);
   });
 
+  it('autoloaded from a file _aws-mfa on $fpath, completes on first use', async () => {
+    box.writeFile('zsh-functions/_aws-mfa', await shell('aws-mfa', ['completion', 'zsh']));
+    const script = `fpath=(${box.home}/zsh-functions $fpath); autoload -U _aws-mfa
+compdef() { print -r -- "compdef $*" }
+compadd() { shift; print -rl -- "$@" }
+words=(aws-mfa completion ''); CURRENT=3
+_aws-mfa`;
+    expect(await shell('zsh', ['-f', '-c', script])).toBe('bash\nzsh\nfish\npowershell\n');
+  });
+
   it('completes commands, profiles after -p, options and values', async () => {
     expect(await zshOffers('lo')).toEqual(['login']);
     expect(await zshOffers('-p', '')).toEqual(profiles);

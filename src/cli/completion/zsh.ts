@@ -48,7 +48,8 @@ ${model.commands.flatMap((command) => (command.operand ? [`    (${casePattern([c
   esac
 }
 
-if [[ "\${funcstack[1]}" == ${fn} ]]; then
+# Autoloaded from a file _${model.program} on $fpath, the file is the function: complete now.
+if [[ "\${funcstack[1]}" == _${model.program} ]]; then
   ${fn} "$@"
 else
   compdef ${fn} ${model.program}
