@@ -155,9 +155,9 @@ describe('colour', () => {
     const box = sandbox();
     fileProfile(box);
     const coloured = await onTerminal(box, keyring().env);
-    expect(coloured).toMatch(/^\x1b\[32mok {2}\x1b\[0m {2}environment/);
+    expect(coloured.startsWith('\x1b[32mok  \x1b[0m  environment')).toBe(true);
     const plain = await onTerminal(box, { ...keyring().env, NO_COLOR: '1' });
-    expect(plain).toMatch(/^ok {4}environment/);
+    expect(plain.startsWith('ok    environment')).toBe(true);
     expect(plain).not.toContain('\x1b[');
   });
 });
