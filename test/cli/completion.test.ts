@@ -27,6 +27,7 @@ describe('the completion model', () => {
     expect(sets).toContainEqual(['env', '--shell', { kind: 'words', words: ['sh', 'fish', 'powershell'] }]);
     expect(sets).toContainEqual(['audit', '--format', { kind: 'words', words: ['table', 'json', 'csv'] }]);
     expect(sets).toContainEqual(['audit', '--report', { kind: 'any' }]);
+    expect(sets).toContainEqual(['login', '--prompt', { kind: 'words', words: ['auto', 'terminal', 'dialog'] }]);
   });
 });
 

@@ -87,6 +87,7 @@ describe('bash', () => {
     expect(await bashOffers('env', '--sh')).toEqual(['--shell']);
     expect(await bashOffers('env', '--shell', '')).toEqual(['sh', 'fish', 'powershell']);
     expect(await bashOffers('audit', '--format', 'j')).toEqual(['json']);
+    expect(await bashOffers('credential-process', '--prompt', '')).toEqual(['auto', 'terminal', 'dialog']);
     expect(await bashOffers('completion', '')).toEqual(['bash', 'zsh', 'fish', 'powershell']);
     expect(await bashOffers('doctor', '--')).toEqual(expect.arrayContaining(['--online', '--json', '--profile']));
   });
