@@ -19,8 +19,9 @@ export interface RoleChain {
 }
 
 /**
- * The source_profile chain of a role profile, walked in the config file: a loop, a missing source
- * profile or a source of another kind is named. (The chain resolver of the session commands is the
+ * The source_profile chain of a role profile, walked in the config file: a loop or a source of
+ * another kind is named. A root named nowhere is left to the long-term keys check: its keys may be
+ * in the keychain alone. (The chain resolver of the session commands is the
  * authority; this walk only names what it would refuse, without calling AWS.)
  */
 export function checkRoleChain(files: AwsFiles, profile: string, env: Env): RoleChain {
@@ -40,12 +41,6 @@ export function checkRoleChain(files: AwsFiles, profile: string, env: Env): Role
     }
     if (hops.includes(source)) {
       return broken(`source_profile loop: ${[...hops, source].join(' -> ')}`, 'point one source_profile at a profile with long-term keys');
-    }
-    if (!profileSettingsFrom(files, source, {}, env).namedInFiles) {
-      return broken(
-        `source_profile ${source} of [${settings.configSectionName}] is in neither file`,
-        `define [profile ${source}] or fix the name`,
-      );
     }
     hops.push(source);
   }

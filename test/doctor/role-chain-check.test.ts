@@ -20,9 +20,12 @@ describe('checkRoleChain', () => {
     expect(chain.result.status).toBe('ok');
   });
 
+  it('leaves a root named in neither file to the keys check: its keys may be in the keychain alone', () => {
+    expect(checkRoleChain(files(role('a', 'keychain-only')), 'a', {}).hops).toEqual(['a', 'keychain-only']);
+  });
+
   it.each([
     ['a loop', `${role('a', 'b')}${role('b', 'c')}${role('c', 'a')}`, 'source_profile loop: a -> b -> c -> a'],
-    ['a missing source', role('a', 'nowhere'), 'source_profile nowhere of [profile a] is in neither file'],
     ['no source_profile', '[profile a]\nrole_arn = arn:aws:iam::210987654321:role/a\n', '[profile a] has role_arn but no source_profile'],
     [
       'credential_source',
