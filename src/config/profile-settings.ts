@@ -1,4 +1,3 @@
-import { split } from 'shlex';
 import type { ServiceTarget } from '../aws/service-target.js';
 import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
@@ -6,7 +5,9 @@ import { type PromptName, parsePromptName } from '../prompt/mfa-prompt.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import { type IniFile, readIniFile } from './aws-files.js';
 import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
+import type { IniSections } from './ini-file.js';
 import { configFilePath, credentialsFilePath } from './paths.js';
+import { pythonShlexSplit } from './python-shlex.js';
 import { validateMfaSerial } from './validate.js';
 
 export const DEFAULT_LONG_TERM_SUFFIX = '-long-term';
@@ -103,11 +104,29 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
  * The config section botocore reads for the profile (the last one, as its dict update keeps), else
  * the one to write: `profile NAME`, with NAME double-quoted when botocore's shlex split needs it.
  */
-function findConfigSectionName(configFile: IniFile, profile: string): string {
-  const found = [...configFile.sections.keys()].filter((section) => profileOfConfigSection(section) === profile).at(-1);
-  if (found !== undefined && found !== 'default') return found;
+export function findConfigSectionName(configFile: IniFile, profile: string): string {
+  const found = configSectionsByProfile(configFile.sections).get(profile);
+  if (found !== undefined) return found;
   if (profile === 'default') return 'default';
   return /[\s"'\\]/.test(profile) ? `profile "${profile.replace(/["\\]/g, '\\$&')}"` : `profile ${profile}`;
+}
+
+/** A `[profile NAME]` that shlex splits into exactly `profile` and NAME, with no need to run it. */
+const PLAIN_PROFILE_SECTION = /^profile [^ \t\r\n'"\\]+$/;
+const sectionsByProfile = new WeakMap<IniSections, Map<string, string>>();
+
+/** profile -> the config section botocore reads for it, worked out once per file read. */
+function configSectionsByProfile(sections: IniSections): Map<string, string> {
+  let byProfile = sectionsByProfile.get(sections);
+  if (byProfile === undefined) {
+    byProfile = new Map();
+    for (const section of sections.keys()) {
+      const profile = PLAIN_PROFILE_SECTION.test(section) ? section.slice('profile '.length) : profileOfConfigSection(section);
+      if (profile !== undefined) byProfile.set(profile, section);
+    }
+    sectionsByProfile.set(sections, byProfile);
+  }
+  return byProfile;
 }
 
 /**
@@ -117,26 +136,48 @@ function findConfigSectionName(configFile: IniFile, profile: string): string {
 export function profileOfConfigSection(section: string): string | undefined {
   if (section === 'default') return 'default';
   if (!section.startsWith('profile')) return undefined;
-  const words = shlexSplit(section);
+  const words = pythonShlexSplit(section);
   return words?.length === 2 ? words[1] : undefined;
 }
 
-/** Python's shlex.split, which botocore applies to section names; undefined where it raises (an open quote). */
-function shlexSplit(text: string): string[] | undefined {
-  try {
-    return split(text);
-  } catch {
-    return undefined;
+/**
+ * Every profile name the files give, sorted: the config file's profiles as botocore names them,
+ * and the credentials file's sections, a `[NAME-long-term]` section (or the suffix the profile
+ * sets) counting as NAME. For completion and diagnostics: linear in the size of the files.
+ */
+export function listProfileNames(files: AwsFiles): string[] {
+  const configProfiles = configSectionsByProfile(files.configFile.sections);
+  const names = new Set(configProfiles.keys());
+  const suffixed = new Map<string, string>();
+  for (const [profile, section] of configProfiles) {
+    const suffix = files.configFile.sections.get(section)?.get('aws_mfa_long_term_suffix');
+    if (suffix) suffixed.set(`${profile}${suffix}`, profile);
   }
+  for (const section of files.credentialsFile.sections.keys()) {
+    const profile =
+      suffixed.get(section) ?? (section.endsWith(DEFAULT_LONG_TERM_SUFFIX) ? section.slice(0, -DEFAULT_LONG_TERM_SUFFIX.length) : section);
+    if (profile !== '') names.add(profile);
+  }
+  return [...names].sort();
 }
 
-function resolvePrompt(flags: SettingsFlags, config: Map<string, string>, configPath: string): PromptName {
+function resolvePrompt(flags: SettingsFlags, config: ReadonlyMap<string, string>, configPath: string): PromptName {
   if (flags.prompt !== undefined) return parsePromptName(flags.prompt, '--prompt');
   const fromConfig = config.get('aws_mfa_prompt');
   return fromConfig ? parsePromptName(fromConfig, configPath) : 'auto';
 }
 
-function readLongTermKeys(section: Map<string, string>, sectionName: string, file: string): LongTermKeys | undefined {
+/** The session token botocore reads from a credentials section: `aws_security_token` (older tools write it) before `aws_session_token`. */
+export function sessionTokenIn(section: ReadonlyMap<string, string>): string | undefined {
+  return section.has('aws_security_token') ? section.get('aws_security_token') : section.get('aws_session_token');
+}
+
+/** A credentials section with a key id and no session token holds long-term keys. */
+export function holdsLongTermKeys(section: ReadonlyMap<string, string> | undefined): boolean {
+  return Boolean(section?.get('aws_access_key_id') && !sessionTokenIn(section));
+}
+
+function readLongTermKeys(section: ReadonlyMap<string, string>, sectionName: string, file: string): LongTermKeys | undefined {
   const accessKeyId = section.get('aws_access_key_id');
   const secretAccessKey = section.get('aws_secret_access_key');
   if (!accessKeyId && !secretAccessKey) return undefined;
@@ -148,8 +189,8 @@ function readLongTermKeys(section: Map<string, string>, sectionName: string, fil
 
 function resolveMfaSerial(
   flags: SettingsFlags,
-  config: Map<string, string>,
-  longTerm: Map<string, string> | undefined,
+  config: ReadonlyMap<string, string>,
+  longTerm: ReadonlyMap<string, string> | undefined,
   configPath: string,
   credentialsPath: string,
 ): string | undefined {
@@ -161,14 +202,14 @@ function resolveMfaSerial(
   return undefined;
 }
 
-function resolveDuration(flags: SettingsFlags, config: Map<string, string>, configPath: string): number {
+function resolveDuration(flags: SettingsFlags, config: ReadonlyMap<string, string>, configPath: string): number {
   if (flags.duration !== undefined) return parseSessionDuration(flags.duration, '--duration');
   const fromConfig = config.get('aws_mfa_duration');
   if (fromConfig) return parseSessionDuration(fromConfig, `aws_mfa_duration in ${configPath}`);
   return DEFAULT_SESSION_SECONDS;
 }
 
-function resolveRefreshMargin(config: Map<string, string>, configPath: string): number {
+function resolveRefreshMargin(config: ReadonlyMap<string, string>, configPath: string): number {
   const fromConfig = config.get('aws_mfa_refresh_margin');
   if (!fromConfig) return DEFAULT_REFRESH_MARGIN_SECONDS;
   return parseBoundedDuration(fromConfig, `aws_mfa_refresh_margin in ${configPath}`, {
@@ -181,7 +222,7 @@ function serviceTarget(
   serviceId: 'STS' | 'IAM' | 'ORGANIZATIONS',
   region: string | undefined,
   env: Env,
-  config: Map<string, string>,
+  config: ReadonlyMap<string, string>,
 ): ServiceTarget {
   return {
     region,
@@ -191,7 +232,7 @@ function serviceTarget(
 }
 
 /** The precedence of the AWS CLI and SDKs for service-specific endpoints (AWS_ENDPOINT_URL_<SERVICE> first). */
-function resolveServiceEndpoint(serviceId: string, env: Env, config: Map<string, string>): string | undefined {
+function resolveServiceEndpoint(serviceId: string, env: Env, config: ReadonlyMap<string, string>): string | undefined {
   if (isTrue(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || isTrue(config.get('ignore_configured_endpoint_urls'))) {
     return undefined;
   }
