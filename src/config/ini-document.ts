@@ -12,7 +12,7 @@ export const DEFAULT_SECTION = 'DEFAULT';
 /** Python's whitespace (`str.isspace`, `re` `\s`): unlike JavaScript's `\s`, no BOM but \x1c-\x1f and \x85. */
 const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const LEADING_SPACE = new RegExp(`^[${PY_SPACE}]*`);
-const TRAILING_SPACE = new RegExp(`[${PY_SPACE}]*$`);
+const PYTHON_SPACE = new RegExp(`[${PY_SPACE}]`);
 /** configparser's SECTCRE `\[(?P<header>.+)\]` with `re.match`: anchored at the start only, greedy to the last `]`. */
 const SECTION_HEADER = /^\[([^\n]+)\]/;
 const BOM = '\ufeff';
@@ -22,7 +22,9 @@ export function leadingSpace(text: string): string {
 }
 
 function pyRstrip(text: string): string {
-  return text.replace(TRAILING_SPACE, '');
+  let end = text.length;
+  while (end > 0 && PYTHON_SPACE.test(text.charAt(end - 1))) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 export function pyStrip(text: string): string {
@@ -152,7 +154,13 @@ export interface LineVisitor {
 }
 
 const NUL = 0;
+const TAB = 9;
 const LF = 10;
+const SPACE = 32;
+const UPPERCASE_A = 65;
+const UPPERCASE_Z = 90;
+/** Up to here (ASCII), lowercasing changes only A-Z. */
+const LAST_LOWERCASE_SAFE = 0x7f;
 const HASH = 35;
 const SEMICOLON = 59;
 const OPEN_BRACKET = 91;
@@ -174,10 +182,10 @@ function isPlainAscii(code: number): boolean {
 export function walkLines(text: string, from: number, visitor: LineVisitor): void {
   const end = text.length;
   const seenSections = new Set<string>();
-  const defaultKeys = new Set<string>();
-  const blockKeys = new Set<string>();
+  const defaultKeys = new SeenKeys();
+  const blockKeys = new SeenKeys();
   // The keys of the current block; undefined before the first header.
-  let keys: Set<string> | undefined;
+  let keys: SeenKeys | undefined;
   let blockName = '';
   let inEntry = false;
   // Indent of the last line that was not a continuation; deeper lines continue the entry.
@@ -208,15 +216,20 @@ export function walkLines(text: string, from: number, visitor: LineVisitor): voi
         name = text.slice(start + 1, close);
       } else {
         let at = start;
+        let plainLowercase = true;
         for (let code = first; at < lineEnd && code !== EQUALS && code !== COLON; ) {
+          if (code > LAST_LOWERCASE_SAFE || (code >= UPPERCASE_A && code <= UPPERCASE_Z)) plainLowercase = false;
           at += 1;
           code = text.charCodeAt(at);
         }
-        const key = at === lineEnd ? '' : isPlainAscii(text.charCodeAt(at - 1)) ? text.slice(start, at) : pyRstrip(text.slice(start, at));
+        let keyEnd = at;
+        while (keyEnd > start && (text.charCodeAt(keyEnd - 1) === SPACE || text.charCodeAt(keyEnd - 1) === TAB)) keyEnd -= 1;
+        const plainEnd = isPlainAscii(text.charCodeAt(keyEnd - 1)) || keyEnd === start;
+        const key = at === lineEnd ? '' : plainEnd ? text.slice(start, keyEnd) : pyRstrip(text.slice(start, keyEnd));
         kind = key === '' ? 'invalid' : 'option';
         if (at === lineEnd) why = NOT_A_LINE;
         else if (key === '') why = keyMissing(text.charAt(at));
-        else name = lowerKey(key);
+        else name = plainLowercase ? key : lowerKey(key);
       }
     } else {
       const lineText = text.slice(start, lineEnd);
@@ -248,14 +261,37 @@ export function walkLines(text: string, from: number, visitor: LineVisitor): voi
         } else if (kind === 'invalid') {
           visitor.problem(index, why);
         } else {
-          if (keys.has(name)) visitor.problem(index, `duplicate key "${name}" in [${blockName}]`);
-          keys.add(name);
+          if (!keys.add(name)) visitor.problem(index, `duplicate key "${name}" in [${blockName}]`);
           inEntry = true;
         }
       }
     }
     visitor.line(kind, index, start, lineEnd, next, name);
     start = next;
+  }
+}
+
+const MAX_LISTED_KEYS = 16;
+
+/** The keys of one section: a list while there are a few (most sections), a set beyond. */
+class SeenKeys {
+  private readonly listed: string[] = [];
+  private count = 0;
+  private set: Set<string> | undefined;
+
+  /** False when the key was already there. */
+  add(key: string): boolean {
+    if (this.set) return this.set.size < this.set.add(key).size;
+    for (let at = 0; at < this.count; at += 1) if (this.listed[at] === key) return false;
+    this.listed[this.count] = key;
+    this.count += 1;
+    if (this.count > MAX_LISTED_KEYS) this.set = new Set(this.listed.slice(0, this.count));
+    return true;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.set = undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ServiceTarget } from '../aws/service-target.js';
 import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
@@ -5,12 +6,14 @@ import { type PromptName, parsePromptName } from '../prompt/mfa-prompt.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import { type IniFile, readIniFile } from './aws-files.js';
 import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
-import type { IniSections } from './ini-file.js';
-import { configFilePath, credentialsFilePath } from './paths.js';
+import { type IniSections, isPlainProfileSection } from './ini-file.js';
+import { cacheDirectory, configFilePath, credentialsFilePath } from './paths.js';
 import { pythonShlexSplit } from './python-shlex.js';
 import { validateMfaSerial } from './validate.js';
+import { ValidatedFiles } from './validated-files.js';
 
 export const DEFAULT_LONG_TERM_SUFFIX = '-long-term';
+const VALIDATED_FILES_RECORD = 'validated-aws-files.json';
 const DEFAULT_REFRESH_MARGIN_SECONDS = 15 * 60;
 /** botocore refreshes credentials 15 min before expiry and gives up at 10: a smaller margin hands out dying sessions. */
 const MIN_REFRESH_MARGIN_SECONDS = 10 * 60;
@@ -60,8 +63,12 @@ export interface AwsFiles {
   readonly configFile: IniFile;
 }
 
-export async function readAwsFiles(env: Env): Promise<AwsFiles> {
-  const [credentialsFile, configFile] = await Promise.all([readIniFile(credentialsFilePath(env)), readIniFile(configFilePath(env))]);
+/** Files found valid before (same version) are not checked again: see validated-files.ts. */
+export async function readAwsFiles(env: Env, platform: NodeJS.Platform = process.platform): Promise<AwsFiles> {
+  const validated = new ValidatedFiles(path.join(cacheDirectory(env, platform), VALIDATED_FILES_RECORD));
+  const credentialsFile = await readIniFile(credentialsFilePath(env), validated);
+  const configFile = await readIniFile(configFilePath(env), validated);
+  await validated.save();
   return { credentialsFile, configFile };
 }
 
@@ -105,28 +112,25 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
  * the one to write: `profile NAME`, with NAME double-quoted when botocore's shlex split needs it.
  */
 export function findConfigSectionName(configFile: IniFile, profile: string): string {
-  const found = configSectionsByProfile(configFile.sections).get(profile);
+  const found = lastConfigSectionOf(configFile.sections, profile);
   if (found !== undefined) return found;
   if (profile === 'default') return 'default';
   return /[\s"'\\]/.test(profile) ? `profile "${profile.replace(/["\\]/g, '\\$&')}"` : `profile ${profile}`;
 }
 
-/** A `[profile NAME]` that shlex splits into exactly `profile` and NAME, with no need to run it. */
-const PLAIN_PROFILE_SECTION = /^profile [^ \t\r\n'"\\]+$/;
-const sectionsByProfile = new WeakMap<IniSections, Map<string, string>>();
-
-/** profile -> the config section botocore reads for it, worked out once per file read. */
-function configSectionsByProfile(sections: IniSections): Map<string, string> {
-  let byProfile = sectionsByProfile.get(sections);
-  if (byProfile === undefined) {
-    byProfile = new Map();
-    for (const section of sections.keys()) {
-      const profile = PLAIN_PROFILE_SECTION.test(section) ? section.slice('profile '.length) : profileOfConfigSection(section);
-      if (profile !== undefined) byProfile.set(profile, section);
-    }
-    sectionsByProfile.set(sections, byProfile);
-  }
-  return byProfile;
+/**
+ * Of the sections botocore reads as the profile, the last: `[profile NAME]` as written, `[default]`
+ * for default, and the few sections whose name needs shell-style unquoting. No other section can
+ * name the profile, so the file's other sections are never looked at.
+ */
+function lastConfigSectionOf(sections: IniSections, profile: string): string | undefined {
+  const plain = `profile ${profile}`;
+  const candidates = sections.quotedProfileSections.filter((section) => profileOfConfigSection(section) === profile);
+  if (isPlainProfileSection(plain)) candidates.push(plain);
+  if (profile === 'default') candidates.push('default');
+  let last: string | undefined;
+  for (const section of candidates) if (sections.position(section) > (last === undefined ? -1 : sections.position(last))) last = section;
+  return last;
 }
 
 /**
@@ -135,6 +139,7 @@ function configSectionsByProfile(sections: IniSections): Map<string, string> {
  */
 export function profileOfConfigSection(section: string): string | undefined {
   if (section === 'default') return 'default';
+  if (isPlainProfileSection(section)) return section.slice('profile '.length);
   if (!section.startsWith('profile')) return undefined;
   const words = pythonShlexSplit(section);
   return words?.length === 2 ? words[1] : undefined;
@@ -146,14 +151,17 @@ export function profileOfConfigSection(section: string): string | undefined {
  * sets) counting as NAME. For completion and diagnostics: linear in the size of the files.
  */
 export function listProfileNames(files: AwsFiles): string[] {
-  const configProfiles = configSectionsByProfile(files.configFile.sections);
-  const names = new Set(configProfiles.keys());
+  const { configFile, credentialsFile } = files;
+  const names = new Set<string>();
   const suffixed = new Map<string, string>();
-  for (const [profile, section] of configProfiles) {
-    const suffix = files.configFile.sections.get(section)?.get('aws_mfa_long_term_suffix');
+  for (const section of configFile.sections.keys()) {
+    const profile = profileOfConfigSection(section);
+    if (profile === undefined) continue;
+    names.add(profile);
+    const suffix = configFile.sections.get(section)?.get('aws_mfa_long_term_suffix');
     if (suffix) suffixed.set(`${profile}${suffix}`, profile);
   }
-  for (const section of files.credentialsFile.sections.keys()) {
+  for (const section of credentialsFile.sections.keys()) {
     const profile =
       suffixed.get(section) ?? (section.endsWith(DEFAULT_LONG_TERM_SUFFIX) ? section.slice(0, -DEFAULT_LONG_TERM_SUFFIX.length) : section);
     if (profile !== '') names.add(profile);

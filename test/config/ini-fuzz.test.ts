@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IniFile } from '../../src/config/aws-files.js';
-import { parseIni } from '../../src/config/ini-file.js';
+import { parseIni, parseValidatedIni, validatedLayout } from '../../src/config/ini-file.js';
 import { findConfigSectionName, listProfileNames } from '../../src/config/profile-settings.js';
 import { UsageError } from '../../src/core/errors.js';
 import {
@@ -314,13 +314,36 @@ describe('random files and edits against configparser', () => {
     });
   });
 
+  it('reads a file found valid before, looking up only its headers, exactly as the full read does', () => {
+    let remembered = 0;
+    files.forEach((file, index) => {
+      if ('error' in (before[index] ?? { error: '' })) return;
+      const full = parseIni(file.text, 'fuzz');
+      const layout = validatedLayout(full);
+      if (!layout) return;
+      remembered += 1;
+      const quick = parseValidatedIni(file.text, layout);
+      const label = `file ${index}: ${JSON.stringify(file.text)}`;
+      expect(sectionsAsObject(quick), label).toEqual(sectionsAsObject(full));
+      for (const name of [...SECTION_NAMES, 'DEFAULT', 'missing']) {
+        expect([quick.has(name), quick.position(name), quick.get(name)], `${label} [${name}]`).toEqual([
+          full.has(name),
+          full.position(name),
+          full.get(name),
+        ]);
+      }
+      expect(quick.quotedProfileSections, label).toEqual(full.quotedProfileSections);
+    });
+    expect(remembered).toBeGreaterThan(150);
+  });
+
   it('names each config profile as botocore does, and reads the section botocore reads for it', () => {
     let profilesSeen = 0;
     files.forEach((file, index) => {
       const reference = before[index];
       if (!reference || 'error' in reference) return;
       const configFile: IniFile = { path: 'config', text: file.text, sections: parseIni(file.text, 'config') };
-      const credentialsFile: IniFile = { path: 'credentials', text: undefined, sections: new Map() };
+      const credentialsFile: IniFile = { path: 'credentials', text: undefined, sections: parseIni('', 'credentials') };
       const label = `file ${index}: ${JSON.stringify(file.text)}`;
       expect(listProfileNames({ configFile, credentialsFile }), label).toEqual(Object.keys(reference.profiles).sort());
       for (const [profile, values] of Object.entries(reference.profiles)) {
