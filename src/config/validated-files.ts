@@ -3,7 +3,8 @@
  * next reads of the same bytes skip the checks (a few milliseconds per megabyte) and look up only
  * the sections they need. A version is the file's device, inode, size and change times in
  * nanoseconds: any write changes one of them. A file changed less than two seconds before it was
- * read is not remembered (file systems with coarse timestamps could miss a second write).
+ * read is not remembered (file systems with coarse timestamps could miss a second write), nor a
+ * small file, which is checked in less time than the record takes to read.
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,10 +14,13 @@ import type { ValidatedLayout } from './ini-file.js';
 /** Newer than this, a file's times could still be those of a write that follows. */
 const SETTLED_AFTER_NS = 2_000_000_000n;
 const MAX_REMEMBERED_FILES = 8;
+/** About 300 profiles: below, a full read costs well under a millisecond. */
+const MIN_REMEMBERED_BYTES = 64 * 1024;
 
 /** What a read of a regular file saw of it, taken from the open file before and after the read. */
 export interface FileVersion {
   readonly id: string;
+  readonly size: number;
   /** Nanoseconds since the file's last change, when it was read. */
   readonly ageNs: bigint;
 }
@@ -42,12 +46,13 @@ export class ValidatedFiles {
 
   /** The layout of a file whose exact version was found valid before. */
   layoutOf(file: string, version: FileVersion | undefined): ValidatedLayout | undefined {
-    const remembered = version && this.#remembered()[file];
-    return remembered?.version === version?.id ? remembered?.layout : undefined;
+    if (!version || version.size < MIN_REMEMBERED_BYTES) return undefined;
+    const remembered = this.#remembered()[file];
+    return remembered?.version === version.id ? remembered.layout : undefined;
   }
 
   remember(file: string, version: FileVersion | undefined, layout: ValidatedLayout | undefined): void {
-    if (!version || !layout || version.ageNs < SETTLED_AFTER_NS) return;
+    if (!version || !layout || version.ageNs < SETTLED_AFTER_NS || version.size < MIN_REMEMBERED_BYTES) return;
     const files = this.#remembered();
     delete files[file];
     files[file] = { version: version.id, layout };
