@@ -68,14 +68,23 @@ export function validatedLayout(sections: IniSections): ValidatedLayout | undefi
  * sections asked for are looked up, by searching for their header.
  */
 export function parseValidatedIni(text: string, layout: ValidatedLayout): IniSections {
+  let index: BlockIndex | undefined;
+  let searches = 0;
+  // A few sections (the cached path) are searched for; a caller that asks for many (list) gets an index.
+  const indexed = (): BlockIndex => {
+    index ??= indexHeaders(text);
+    return index;
+  };
   return new IndexedSections(
     text,
     layout.quotedProfileSections,
     true,
-    (name) => findBlocks(text, name),
-    () => headerNames(text),
+    (name) => ((searches += 1) > MAX_HEADER_SEARCHES ? indexed().get(name) : findBlocks(text, name)),
+    () => indexed().keys(),
   );
 }
+
+const MAX_HEADER_SEARCHES = 16;
 
 function findBlocks(text: string, name: string): number[] | undefined {
   const header = `[${name}]`;
@@ -89,13 +98,19 @@ function findBlocks(text: string, name: string): number[] | undefined {
   return blocks.length > 0 ? blocks : undefined;
 }
 
-function* headerNames(text: string): Iterable<string> {
-  const seen = new Set<string>();
+/** Every header of a file found valid: all at the start of a line. */
+function indexHeaders(text: string): BlockIndex {
+  const blocks: BlockIndex = new Map();
+  let open: number[] | undefined;
   for (const match of text.matchAll(new RegExp(HEADER_AT_LINE_START))) {
     const name = match[1] as string;
-    if (!seen.has(name)) yield name;
-    seen.add(name);
+    open?.push(match.index);
+    open = blocks.get(name) ?? [];
+    open.push(match.index);
+    blocks.set(name, open);
   }
+  open?.push(text.length);
+  return blocks;
 }
 
 /** Each section's blocks as [start, end) offsets of the text; only `DEFAULT` may have several. */
