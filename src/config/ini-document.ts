@@ -302,8 +302,11 @@ interface EntryInProgress {
   pieces: string[];
 }
 
-/** The whole document, line by line, as the editor needs it. */
-export function analyzeText(text: string): IniDocument {
+/**
+ * The whole document, line by line, as the editor needs it; with `lines: false`, only its blocks
+ * and entries (the reader's view of one section, without a copy of every line).
+ */
+export function analyzeText(text: string, { lines: keepLines = true }: { lines?: boolean } = {}): IniDocument {
   const bom = text.startsWith(BOM) ? BOM : '';
   const lines: IniLine[] = [];
   const kinds: LineKind[] = [];
@@ -312,18 +315,19 @@ export function analyzeText(text: string): IniDocument {
   let entry: EntryInProgress | undefined;
   walkLines(text, bom.length, {
     line(kind, index, start, end, next, name) {
-      const lineText = text.slice(start, end);
-      lines.push({ text: lineText, eol: text.slice(end, next) });
-      kinds.push(kind);
+      if (keepLines) {
+        lines.push({ text: text.slice(start, end), eol: text.slice(end, next) });
+        kinds.push(kind);
+      }
       if (kind === 'blank') entry?.pieces.push('');
       else if (kind === 'continuation' && entry) {
-        entry.pieces.push(pyStrip(lineText));
+        entry.pieces.push(pyStrip(text.slice(start, end)));
         entry.end = index + 1;
       } else if (kind === 'section') {
         blocks.push({ name, header: index, entries: [] });
         entry = undefined;
       } else if (kind === 'option') {
-        entry = { key: name, start: index, end: index + 1, pieces: [splitOption(lineText)?.value ?? ''] };
+        entry = { key: name, start: index, end: index + 1, pieces: [splitOption(text.slice(start, end))?.value ?? ''] };
         blocks.at(-1)?.entries.push(entry);
       }
     },

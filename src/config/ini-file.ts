@@ -237,7 +237,7 @@ class IndexedSections implements IniSections {
     const values = new Map<string, string>();
     const offsets = this.#blocksOf(name) ?? [];
     for (let at = 0; at < offsets.length; at += 2) {
-      const block = analyzeText(this.#text.slice(offsets[at], offsets[at + 1])).blocks[0];
+      const block = analyzeText(this.#text.slice(offsets[at], offsets[at + 1]), { lines: false }).blocks[0];
       for (const entry of block?.entries ?? []) values.set(entry.key, entry.value);
     }
     return values;
