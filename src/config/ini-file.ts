@@ -79,7 +79,10 @@ export function parseValidatedIni(text: string, layout: ValidatedLayout): IniSec
     text,
     layout.quotedProfileSections,
     true,
-    (name) => ((searches += 1) > MAX_HEADER_SEARCHES ? indexed().get(name) : findBlocks(text, name)),
+    (name) => {
+      searches += 1;
+      return searches > MAX_HEADER_SEARCHES ? indexed().get(name) : findBlocks(text, name);
+    },
     () => indexed().keys(),
   );
 }
