@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { ServiceTarget } from '../aws/service-target.js';
 import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
@@ -65,7 +64,7 @@ export interface AwsFiles {
 
 /** Files found valid before (same version) are not checked again: see validated-files.ts. */
 export async function readAwsFiles(env: Env, platform: NodeJS.Platform = process.platform): Promise<AwsFiles> {
-  const validated = new ValidatedFiles(path.join(cacheDirectory(env, platform), VALIDATED_FILES_RECORD));
+  const validated = new ValidatedFiles(cacheDirectory(env, platform), VALIDATED_FILES_RECORD);
   const credentialsFile = await readIniFile(credentialsFilePath(env), validated);
   const configFile = await readIniFile(configFilePath(env), validated);
   await validated.save();

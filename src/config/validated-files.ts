@@ -6,9 +6,8 @@
  * read is not remembered (file systems with coarse timestamps could miss a second write), nor a
  * small file, which is checked in less time than the record takes to read.
  */
-import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../store/atomic-write.js';
+import { PrivateFiles } from '../store/private-files.js';
 import type { ValidatedLayout } from './ini-file.js';
 
 /** Newer than this, a file's times could still be those of a write that follows. */
@@ -16,6 +15,8 @@ const SETTLED_AFTER_NS = 2_000_000_000n;
 const MAX_REMEMBERED_FILES = 8;
 /** About 300 profiles: below, a full read costs well under a millisecond. */
 const MIN_REMEMBERED_BYTES = 64 * 1024;
+/** Two paths and versions, a few section names each: far less. */
+const MAX_RECORD_BYTES = 1024 * 1024;
 
 /** What a read of a regular file saw of it, taken from the open file before and after the read. */
 export interface FileVersion {
@@ -35,25 +36,28 @@ interface RecordFile {
   readonly files: Record<string, Remembered>;
 }
 
+/** The record lives in the session cache's tree, with its rules: a record that is not the user's own is never trusted. */
 export class ValidatedFiles {
+  readonly #files: PrivateFiles;
   readonly #path: string;
-  #files: Record<string, Remembered> | undefined;
+  #remembered: Record<string, Remembered> | undefined;
   #changed = false;
 
-  constructor(recordPath: string) {
-    this.#path = recordPath;
+  constructor(cacheFolder: string, recordName: string) {
+    this.#files = new PrivateFiles(cacheFolder);
+    this.#path = path.join(cacheFolder, recordName);
   }
 
   /** The layout of a file whose exact version was found valid before. */
   layoutOf(file: string, version: FileVersion | undefined): ValidatedLayout | undefined {
     if (!version || version.size < MIN_REMEMBERED_BYTES) return undefined;
-    const remembered = this.#remembered()[file];
+    const remembered = this.#record()[file];
     return remembered?.version === version.id ? remembered.layout : undefined;
   }
 
   remember(file: string, version: FileVersion | undefined, layout: ValidatedLayout | undefined): void {
     if (!version || !layout || version.ageNs < SETTLED_AFTER_NS || version.size < MIN_REMEMBERED_BYTES) return;
-    const files = this.#remembered();
+    const files = this.#record();
     delete files[file];
     files[file] = { version: version.id, layout };
     // The two AWS files, and a few more that AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE named.
@@ -64,22 +68,21 @@ export class ValidatedFiles {
   /** Best effort: a cache that cannot be written only means the next read checks the files again. */
   async save(): Promise<void> {
     if (!this.#changed) return;
-    const record: RecordFile = { version: 1, files: this.#remembered() };
-    await fs
-      .mkdir(path.dirname(this.#path), { recursive: true, mode: 0o700 })
-      .then(() => writeFileAtomic(this.#path, JSON.stringify(record), { mode: 0o600 }))
-      .catch(() => undefined);
+    const record: RecordFile = { version: 1, files: this.#record() };
+    await this.#files.write(this.#path, JSON.stringify(record)).catch(() => undefined);
   }
 
-  #remembered(): Record<string, Remembered> {
-    this.#files ??= readRecord(this.#path);
-    return this.#files;
+  #record(): Record<string, Remembered> {
+    this.#remembered ??= readRecord(this.#files, this.#path);
+    return this.#remembered;
   }
 }
 
-function readRecord(file: string): Record<string, Remembered> {
+function readRecord(cache: PrivateFiles, file: string): Record<string, Remembered> {
   try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<RecordFile>;
+    const bytes = cache.read(file, MAX_RECORD_BYTES);
+    if (bytes === undefined || bytes === 'too-large') return {};
+    const record = JSON.parse(bytes.toString('utf8')) as Partial<RecordFile>;
     if (record.version !== 1 || typeof record.files !== 'object' || record.files === null) return {};
     const files: Record<string, Remembered> = {};
     for (const [name, entry] of Object.entries(record.files)) {
