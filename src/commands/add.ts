@@ -1,6 +1,6 @@
 import { editIniFile } from '../config/edit-ini-file.js';
 import { removeSection, removeSectionKeys } from '../config/ini-file.js';
-import { loadProfileSettings, type ProfileSettings } from '../config/profile-settings.js';
+import { holdsLongTermKeys, loadProfileSettings, type ProfileSettings } from '../config/profile-settings.js';
 import { validateLongTermKeyId, validateMfaSerial, validateProfileName, validateSecretAccessKey } from '../config/validate.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
@@ -68,8 +68,7 @@ export async function addCommand(name: string, options: AddOptions, deps: AddDep
 /** `[NAME-long-term]` with keys, else `[NAME]` holding long-term keys (no session token). */
 function sectionWithKeysToImport(settings: ProfileSettings): string | undefined {
   if (settings.fileKeys) return settings.longTermSectionName;
-  const session = settings.credentialsFile.sections.get(settings.profile);
-  return session?.get('aws_access_key_id') && !session.get('aws_session_token') ? settings.profile : undefined;
+  return holdsLongTermKeys(settings.credentialsFile.sections.get(settings.profile)) ? settings.profile : undefined;
 }
 
 function fileKeys(settings: ProfileSettings, section: string): LongTermKeys {

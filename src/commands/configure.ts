@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
-import { loadProfileSettings, type ProfileSettings } from '../config/profile-settings.js';
+import { loadProfileSettings, type ProfileSettings, sessionTokenIn } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
@@ -41,7 +41,7 @@ function refuseKeysInCredentialsSection(settings: ProfileSettings): void {
   const section = settings.credentialsFile.sections.get(settings.profile);
   if (!section?.get('aws_access_key_id')) return;
   const where = `[${settings.profile}] in ${settings.credentialsFile.path}`;
-  const hint = section.get('aws_session_token')
+  const hint = sessionTokenIn(section)
     ? `delete ${where}: it holds a session written by \`aws-mfa login\`, and credential-process keeps its own`
     : `move its long-term keys into the keychain with \`aws-mfa add ${settings.profile} --import\``;
   throw new UsageError(

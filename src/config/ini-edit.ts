@@ -86,10 +86,19 @@ function setKey(document: IniDocument, section: string, key: string, value: stri
   const block = findBlocks(document, section).at(-1);
   if (!block) return appendSection(document, section, key, value);
   const last = block.entries.at(-1);
-  const style = last ? optionStyle(document, last.start) : fileOptionStyle(document);
+  const style = last ? optionStyle(document, last.start) : { ...fileOptionStyle(document), indent: indentOfNextHeader(document, block) };
   const line = optionLine({ ...style, name: key, value }, key, value);
   const at = last ? last.end : block.header + 1;
-  return keepHeaderBelow(replaceLines(document, at, at, [line]), at + 1);
+  return replaceLines(document, at, at, [line]);
+}
+
+/**
+ * A key written into an empty section is indented as the header that follows it: a header
+ * indented deeper than the key above it would read as that key's continuation line.
+ */
+function indentOfNextHeader(document: IniDocument, block: IniBlock): string {
+  const next = document.kinds.findIndex((kind, index) => index > block.header && kind !== 'blank' && kind !== 'comment');
+  return next < 0 ? '' : leadingSpace(document.lines[next]?.text ?? '');
 }
 
 function appendSection(document: IniDocument, section: string, key: string, value: string): IniDocument {
@@ -168,8 +177,9 @@ function replaceLines(document: IniDocument, start: number, end: number, texts: 
 }
 
 /**
- * A section header indented deeper than the option now above it would read as that option's
- * continuation. Its indentation means nothing to configparser, so the header is moved to column 0.
+ * Once a section is removed, a section header indented deeper than the option now above it would
+ * read as that option's continuation. Its indentation means nothing to configparser, so the
+ * header is moved to column 0.
  */
 function keepHeaderBelow(document: IniDocument, from: number): IniDocument {
   const next = document.kinds.findIndex((kind, index) => index >= from && kind !== 'blank' && kind !== 'comment');

@@ -1,4 +1,3 @@
-import { split } from 'shlex';
 import type { ServiceTarget } from '../aws/service-target.js';
 import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
@@ -6,10 +5,14 @@ import { type PromptName, parsePromptName } from '../prompt/mfa-prompt.js';
 import type { LongTermKeys } from '../session/credentials.js';
 import { type IniFile, readIniFile } from './aws-files.js';
 import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
-import { configFilePath, credentialsFilePath } from './paths.js';
+import { type IniSections, isPlainProfileSection } from './ini-file.js';
+import { cacheDirectory, configFilePath, credentialsFilePath } from './paths.js';
+import { pythonShlexSplit } from './python-shlex.js';
 import { validateMfaSerial } from './validate.js';
+import { ValidatedFiles } from './validated-files.js';
 
 export const DEFAULT_LONG_TERM_SUFFIX = '-long-term';
+const VALIDATED_FILES_RECORD = 'validated-aws-files.json';
 const DEFAULT_REFRESH_MARGIN_SECONDS = 15 * 60;
 /** botocore refreshes credentials 15 min before expiry and gives up at 10: a smaller margin hands out dying sessions. */
 const MIN_REFRESH_MARGIN_SECONDS = 10 * 60;
@@ -59,8 +62,12 @@ export interface AwsFiles {
   readonly configFile: IniFile;
 }
 
-export async function readAwsFiles(env: Env): Promise<AwsFiles> {
-  const [credentialsFile, configFile] = await Promise.all([readIniFile(credentialsFilePath(env)), readIniFile(configFilePath(env))]);
+/** Files found valid before (same version) are not checked again: see validated-files.ts. */
+export async function readAwsFiles(env: Env, platform: NodeJS.Platform = process.platform): Promise<AwsFiles> {
+  const validated = new ValidatedFiles(cacheDirectory(env, platform), VALIDATED_FILES_RECORD);
+  const credentialsFile = await readIniFile(credentialsFilePath(env), validated);
+  const configFile = await readIniFile(configFilePath(env), validated);
+  await validated.save();
   return { credentialsFile, configFile };
 }
 
@@ -103,11 +110,26 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
  * The config section botocore reads for the profile (the last one, as its dict update keeps), else
  * the one to write: `profile NAME`, with NAME double-quoted when botocore's shlex split needs it.
  */
-function findConfigSectionName(configFile: IniFile, profile: string): string {
-  const found = [...configFile.sections.keys()].filter((section) => profileOfConfigSection(section) === profile).at(-1);
-  if (found !== undefined && found !== 'default') return found;
+export function findConfigSectionName(configFile: IniFile, profile: string): string {
+  const found = lastConfigSectionOf(configFile.sections, profile);
+  if (found !== undefined) return found;
   if (profile === 'default') return 'default';
   return /[\s"'\\]/.test(profile) ? `profile "${profile.replace(/["\\]/g, '\\$&')}"` : `profile ${profile}`;
+}
+
+/**
+ * Of the sections botocore reads as the profile, the last: `[profile NAME]` as written, `[default]`
+ * for default, and the few sections whose name needs shell-style unquoting. No other section can
+ * name the profile, so the file's other sections are never looked at.
+ */
+function lastConfigSectionOf(sections: IniSections, profile: string): string | undefined {
+  const plain = `profile ${profile}`;
+  const candidates = sections.quotedProfileSections.filter((section) => profileOfConfigSection(section) === profile);
+  if (isPlainProfileSection(plain)) candidates.push(plain);
+  if (profile === 'default') candidates.push('default');
+  let last: string | undefined;
+  for (const section of candidates) if (sections.position(section) > (last === undefined ? -1 : sections.position(last))) last = section;
+  return last;
 }
 
 /**
@@ -116,27 +138,53 @@ function findConfigSectionName(configFile: IniFile, profile: string): string {
  */
 export function profileOfConfigSection(section: string): string | undefined {
   if (section === 'default') return 'default';
+  if (isPlainProfileSection(section)) return section.slice('profile '.length);
   if (!section.startsWith('profile')) return undefined;
-  const words = shlexSplit(section);
+  const words = pythonShlexSplit(section);
   return words?.length === 2 ? words[1] : undefined;
 }
 
-/** Python's shlex.split, which botocore applies to section names; undefined where it raises (an open quote). */
-function shlexSplit(text: string): string[] | undefined {
-  try {
-    return split(text);
-  } catch {
-    return undefined;
+/**
+ * Every profile name the files give, sorted: the config file's profiles as botocore names them,
+ * and the credentials file's sections, a `[NAME-long-term]` section (or the suffix the profile
+ * sets) counting as NAME. For completion and diagnostics: linear in the size of the files.
+ */
+export function listProfileNames(files: AwsFiles): string[] {
+  const { configFile, credentialsFile } = files;
+  const names = new Set<string>();
+  const suffixed = new Map<string, string>();
+  for (const section of configFile.sections.keys()) {
+    const profile = profileOfConfigSection(section);
+    if (profile === undefined) continue;
+    names.add(profile);
+    const suffix = configFile.sections.get(section)?.get('aws_mfa_long_term_suffix');
+    if (suffix) suffixed.set(`${profile}${suffix}`, profile);
   }
+  for (const section of credentialsFile.sections.keys()) {
+    const profile =
+      suffixed.get(section) ?? (section.endsWith(DEFAULT_LONG_TERM_SUFFIX) ? section.slice(0, -DEFAULT_LONG_TERM_SUFFIX.length) : section);
+    if (profile !== '') names.add(profile);
+  }
+  return [...names].sort();
 }
 
-function resolvePrompt(flags: SettingsFlags, config: Map<string, string>, configPath: string): PromptName {
+function resolvePrompt(flags: SettingsFlags, config: ReadonlyMap<string, string>, configPath: string): PromptName {
   if (flags.prompt !== undefined) return parsePromptName(flags.prompt, '--prompt');
   const fromConfig = config.get('aws_mfa_prompt');
   return fromConfig ? parsePromptName(fromConfig, configPath) : 'auto';
 }
 
-function readLongTermKeys(section: Map<string, string>, sectionName: string, file: string): LongTermKeys | undefined {
+/** The session token botocore reads from a credentials section: `aws_security_token` (older tools write it) before `aws_session_token`. */
+export function sessionTokenIn(section: ReadonlyMap<string, string>): string | undefined {
+  return section.has('aws_security_token') ? section.get('aws_security_token') : section.get('aws_session_token');
+}
+
+/** A credentials section with a key id and no session token holds long-term keys. */
+export function holdsLongTermKeys(section: ReadonlyMap<string, string> | undefined): boolean {
+  return Boolean(section?.get('aws_access_key_id') && !sessionTokenIn(section));
+}
+
+function readLongTermKeys(section: ReadonlyMap<string, string>, sectionName: string, file: string): LongTermKeys | undefined {
   const accessKeyId = section.get('aws_access_key_id');
   const secretAccessKey = section.get('aws_secret_access_key');
   if (!accessKeyId && !secretAccessKey) return undefined;
@@ -148,8 +196,8 @@ function readLongTermKeys(section: Map<string, string>, sectionName: string, fil
 
 function resolveMfaSerial(
   flags: SettingsFlags,
-  config: Map<string, string>,
-  longTerm: Map<string, string> | undefined,
+  config: ReadonlyMap<string, string>,
+  longTerm: ReadonlyMap<string, string> | undefined,
   configPath: string,
   credentialsPath: string,
 ): string | undefined {
@@ -161,14 +209,14 @@ function resolveMfaSerial(
   return undefined;
 }
 
-function resolveDuration(flags: SettingsFlags, config: Map<string, string>, configPath: string): number {
+function resolveDuration(flags: SettingsFlags, config: ReadonlyMap<string, string>, configPath: string): number {
   if (flags.duration !== undefined) return parseSessionDuration(flags.duration, '--duration');
   const fromConfig = config.get('aws_mfa_duration');
   if (fromConfig) return parseSessionDuration(fromConfig, `aws_mfa_duration in ${configPath}`);
   return DEFAULT_SESSION_SECONDS;
 }
 
-function resolveRefreshMargin(config: Map<string, string>, configPath: string): number {
+function resolveRefreshMargin(config: ReadonlyMap<string, string>, configPath: string): number {
   const fromConfig = config.get('aws_mfa_refresh_margin');
   if (!fromConfig) return DEFAULT_REFRESH_MARGIN_SECONDS;
   return parseBoundedDuration(fromConfig, `aws_mfa_refresh_margin in ${configPath}`, {
@@ -181,7 +229,7 @@ function serviceTarget(
   serviceId: 'STS' | 'IAM' | 'ORGANIZATIONS',
   region: string | undefined,
   env: Env,
-  config: Map<string, string>,
+  config: ReadonlyMap<string, string>,
 ): ServiceTarget {
   return {
     region,
@@ -191,7 +239,7 @@ function serviceTarget(
 }
 
 /** The precedence of the AWS CLI and SDKs for service-specific endpoints (AWS_ENDPOINT_URL_<SERVICE> first). */
-function resolveServiceEndpoint(serviceId: string, env: Env, config: Map<string, string>): string | undefined {
+function resolveServiceEndpoint(serviceId: string, env: Env, config: ReadonlyMap<string, string>): string | undefined {
   if (isTrue(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || isTrue(config.get('ignore_configured_endpoint_urls'))) {
     return undefined;
   }

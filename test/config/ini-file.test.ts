@@ -3,14 +3,14 @@ import { parseIni, removeSection, removeSectionKeys, setSectionKeys } from '../.
 import { UsageError } from '../../src/core/errors.js';
 import {
   applyEdit,
-  type ConfigparserResult,
+  type BotocoreResult,
   corpusFile,
   type Edit,
   editedText,
   expectedView,
   ownViewOf,
   readOk,
-  readWithConfigparser,
+  readWithBotocore,
   sectionsAsObject,
   tryEdit,
 } from './ini-corpus/harness.js';
@@ -285,12 +285,12 @@ function withoutBom(text: string): string {
 describe('corpus edits', () => {
   const originals = corpusCases.map((testCase) => corpusFile(testCase.file));
   let results: (string | Error)[] = [];
-  let before: ConfigparserResult[] = [];
-  let after: ConfigparserResult[] = [];
+  let before: BotocoreResult[] = [];
+  let after: BotocoreResult[] = [];
   beforeAll(() => {
     results = corpusCases.map((testCase, index) => tryEdit(originals[index] ?? '', testCase.edit));
-    before = readWithConfigparser(originals.map(withoutBom));
-    after = readWithConfigparser(results.map((result) => (result instanceof Error ? '' : withoutBom(result))));
+    before = readWithBotocore(originals.map(withoutBom));
+    after = readWithBotocore(results.map((result) => (result instanceof Error ? '' : withoutBom(result))));
   });
 
   corpusCases.forEach((testCase, index) => {
@@ -307,7 +307,7 @@ describe('corpus edits', () => {
 
   it('reads every corpus file as configparser does', () => {
     const files = [...new Set(corpusCases.map((testCase) => testCase.file))];
-    const views = readWithConfigparser(files.map((file) => withoutBom(corpusFile(file))));
+    const views = readWithBotocore(files.map((file) => withoutBom(corpusFile(file))));
     files.forEach((file, index) => {
       expect(sectionsAsObject(parseIni(corpusFile(file), file)), file).toEqual(readOk(views[index]).sections);
     });
@@ -392,9 +392,9 @@ describe('parseIni semantics', () => {
     },
   ];
 
-  let views: ConfigparserResult[] = [];
+  let views: BotocoreResult[] = [];
   beforeAll(() => {
-    views = readWithConfigparser(cases.map((testCase) => testCase.text));
+    views = readWithBotocore(cases.map((testCase) => testCase.text));
   });
 
   cases.forEach((testCase, index) => {
@@ -408,7 +408,7 @@ describe('parseIni semantics', () => {
   it('skips a UTF-8 BOM, which botocore itself rejects', () => {
     const text = '\ufeff[default]\nregion = us-east-1\n';
     expect(sectionsAsObject(parseIni(text, 'test'))).toEqual({ default: { region: 'us-east-1' } });
-    expect(readWithConfigparser([text])[0]).toEqual({ error: 'MissingSectionHeaderError', line: 1 });
+    expect(readWithBotocore([text])[0]).toEqual({ error: 'MissingSectionHeaderError', line: 1 });
   });
 });
 
@@ -462,9 +462,9 @@ describe('parseIni errors', () => {
     },
   ];
 
-  let views: ConfigparserResult[] = [];
+  let views: BotocoreResult[] = [];
   beforeAll(() => {
-    views = readWithConfigparser(cases.map((testCase) => testCase.text));
+    views = readWithBotocore(cases.map((testCase) => testCase.text));
   });
 
   cases.forEach((testCase, index) => {
@@ -555,8 +555,16 @@ describe('editor', () => {
     expect(setSectionKeys('[a]\n# keep\n\n[b]\nk: v\n', 'a', [['x', '1']])).toBe('[a]\nx: 1\n# keep\n\n[b]\nk: v\n');
   });
 
-  it('keeps an indented next header from becoming a continuation of a new key', () => {
-    expect(setSectionKeys('[a]\n  [b]\n  y = 2\n', 'a', [['x', '1']])).toBe('[a]\nx = 1\n[b]\n  y = 2\n');
+  it('indents keys written into an empty section as the header below, which keeps every byte of it', () => {
+    expect(setSectionKeys('[a]\n  [b]\n  y = 2\n', 'a', [['x', '1']])).toBe('[a]\n  x = 1\n  [b]\n  y = 2\n');
+    const text = '[p]\n\n\t[p-long-term]\n\t\taws_access_key_id = AKIAIOSFODNN7EXAMPLE\n';
+    const written = setSectionKeys(text, 'p', SESSION);
+    expect(written.endsWith(text.slice('[p]\n'.length))).toBe(true);
+    expect(written.startsWith(`[p]\n\taws_access_key_id = ${SESSION[0]?.[1]}\n`)).toBe(true);
+  });
+
+  it('moves an indented header to column 0 only when removing the section above it', () => {
+    expect(removeSection('[a]\nk = 1\n[b]\n  [c]\n  y = 2\n', 'b')).toBe('[a]\nk = 1\n[c]\n  y = 2\n');
   });
 
   it('applies repeated keys in order, matching case-insensitively', () => {

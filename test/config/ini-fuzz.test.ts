@@ -1,19 +1,21 @@
 /**
- * Random credentials/config files (seeded, deterministic) read by parseIni and by python's
- * configparser, then edited: only the target section may read differently afterwards.
+ * Random credentials/config files (seeded, deterministic) read by parseIni and by botocore's own
+ * reader (configloader), then edited: only the target section may read differently afterwards.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseIni } from '../../src/config/ini-file.js';
+import type { IniFile } from '../../src/config/aws-files.js';
+import { parseIni, parseValidatedIni, validatedLayout } from '../../src/config/ini-file.js';
+import { findConfigSectionName, listProfileNames } from '../../src/config/profile-settings.js';
 import { UsageError } from '../../src/core/errors.js';
 import {
   applyEdit,
-  type ConfigparserResult,
+  type BotocoreResult,
   type Edit,
   editedText,
   expectedView,
   ownViewOf,
   readOk,
-  readWithConfigparser,
+  readWithBotocore,
   sectionsAsObject,
   tryEdit,
 } from './ini-corpus/harness.js';
@@ -36,6 +38,17 @@ const SECTION_NAMES = [
   'x:y',
   '#hash',
   ';semi',
+  'profile default',
+  "profile $'p'",
+  'profile $"q"',
+  "profile 'x y'",
+  'profile "a\\"b"',
+  'profile\tt',
+  'profilex y',
+  'profile a\\ b',
+  'profile "open',
+  'profile   spaced  ',
+  'profile \\',
 ];
 const KEYS = [
   'aws_access_key_id',
@@ -74,8 +87,10 @@ const TRAILING = ['', '', '', ' ', '\t', '  '];
 const COMMENTS = ['# comment', '; comment', '  # indented comment', '#', '#[not a section]', '; key = value', '\t; tabbed'];
 const BLANKS = ['', '', '  ', '\t'];
 const HEADER_TAILS = ['', '', '', ' ; note', ' # note', '  '];
-const SUB_LINES = ['max_concurrent_requests = 20', 'multipart_threshold = 64MB', 'just text', '[x]', 'k: v'];
-const DEFECTS = ['duplicate section', 'duplicate key', 'garbage line', 'key before header', 'empty key'] as const;
+const SUB_SETTINGS = ['max_concurrent_requests = 20', 'multipart_threshold = 64MB', 'a=b', 'x = [y]', '\u2028= v'];
+/** Only continuation lines: botocore refuses them under `key =`, whose value it reads as sub-settings. */
+const TEXT_LINES = ['just text', '[x]', 'k: v', 'a = b\u2028no equals', 'k\vv'];
+const DEFECTS = ['duplicate section', 'duplicate key', 'garbage line', 'key before header', 'empty key', 'sub-setting without ='] as const;
 
 /** mulberry32: small, seeded, good enough to pick from lists. */
 class Random {
@@ -195,7 +210,8 @@ function writeEntry(random: Random, lines: string[], indent: string, key: string
   const deeper = `${indent}${random.pick([' ', '  ', '\t', '    '])}`;
   for (let count = 1 + random.int(3); count > 0; count -= 1) {
     if (random.chance(0.3)) lines.push(random.pick(random.chance(0.5) ? COMMENTS : BLANKS));
-    lines.push(`${deeper}${random.pick(SUB_LINES)}${random.pick(TRAILING)}`);
+    const subLines = value === '' ? SUB_SETTINGS : random.pick([SUB_SETTINGS, TEXT_LINES]);
+    lines.push(`${deeper}${random.pick(subLines)}${random.pick(TRAILING)}`);
   }
 }
 
@@ -220,6 +236,9 @@ function injectDefect(
     insertLine(lines, headers, (header?.line ?? 0) + 1, `${header?.indent ?? ''}${random.pick(section.keys).toUpperCase()} = again`);
   } else if (defect === 'key before header') {
     insertLine(lines, headers, 0, 'region = us-east-1');
+  } else if (defect === 'sub-setting without =') {
+    headers.push({ name: 'nested', line: lines.length, indent: '' });
+    lines.push('[nested]', 's3 =', `  ${random.pick(SUB_SETTINGS)}`, `${random.pick(['  ', '\t'])}${random.pick(TEXT_LINES)}`);
   } else {
     lines.push(defect === 'empty key' ? '= value' : 'garbage');
   }
@@ -259,17 +278,17 @@ function errorLine(action: () => unknown): number | undefined {
 describe('random files and edits against configparser', () => {
   const random = new Random(SEED);
   const files = Array.from({ length: FILE_COUNT }, () => generateFile(random));
-  let before: ConfigparserResult[] = [];
+  let before: BotocoreResult[] = [];
   const edited: { index: number; edit: Edit; result: string | Error }[] = [];
-  let after: ConfigparserResult[] = [];
+  let after: BotocoreResult[] = [];
 
   beforeAll(() => {
-    before = readWithConfigparser(files.map((file) => file.text));
+    before = readWithBotocore(files.map((file) => file.text));
     files.forEach((file, index) => {
       if (file.defect === undefined) edited.push({ index, edit: randomEdit(random, file), result: '' });
     });
     for (const entry of edited) entry.result = tryEdit(files[entry.index]?.text ?? '', entry.edit);
-    after = readWithConfigparser(edited.map(({ result }) => (result instanceof Error ? '' : result)));
+    after = readWithBotocore(edited.map(({ result }) => (result instanceof Error ? '' : result)));
   });
 
   it('generates mostly valid files, some with a defect', () => {
@@ -279,15 +298,14 @@ describe('random files and edits against configparser', () => {
     expect(FILE_COUNT - failing).toBeGreaterThan(240);
   });
 
-  it('parseIni reads every file as configparser does, and fails on the same line', () => {
+  it('parseIni reads every file as botocore does, and fails on the same line where botocore names one', () => {
     files.forEach((file, index) => {
       const reference = before[index];
       const label = `file ${index}: ${JSON.stringify(file.text)}`;
       if (reference && 'error' in reference) {
-        expect(
-          errorLine(() => parseIni(file.text, 'fuzz')),
-          label,
-        ).toBe(reference.line);
+        const line = errorLine(() => parseIni(file.text, 'fuzz'));
+        if (reference.line === null) expect(line, label).toEqual(expect.any(Number));
+        else expect(line, label).toBe(reference.line);
       } else {
         const parsed = sectionsAsObject(parseIni(file.text, 'fuzz'));
         expect(parsed, label).toEqual(readOk(reference).sections);
@@ -296,7 +314,49 @@ describe('random files and edits against configparser', () => {
     });
   });
 
-  it('changes only the target section, as configparser reads it', () => {
+  it('reads a file found valid before, looking up only its headers, exactly as the full read does', () => {
+    let remembered = 0;
+    files.forEach((file, index) => {
+      if ('error' in (before[index] ?? { error: '' })) return;
+      const full = parseIni(file.text, 'fuzz');
+      const layout = validatedLayout(full);
+      if (!layout) return;
+      remembered += 1;
+      const quick = parseValidatedIni(file.text, layout);
+      const label = `file ${index}: ${JSON.stringify(file.text)}`;
+      expect(sectionsAsObject(quick), label).toEqual(sectionsAsObject(full));
+      for (const name of [...SECTION_NAMES, 'DEFAULT', 'missing']) {
+        expect([quick.has(name), quick.position(name), quick.get(name)], `${label} [${name}]`).toEqual([
+          full.has(name),
+          full.position(name),
+          full.get(name),
+        ]);
+      }
+      expect(quick.quotedProfileSections, label).toEqual(full.quotedProfileSections);
+    });
+    expect(remembered).toBeGreaterThan(150);
+  });
+
+  it('names each config profile as botocore does, and reads the section botocore reads for it', () => {
+    let profilesSeen = 0;
+    files.forEach((file, index) => {
+      const reference = before[index];
+      if (!reference || 'error' in reference) return;
+      const configFile: IniFile = { path: 'config', text: file.text, sections: parseIni(file.text, 'config') };
+      const credentialsFile: IniFile = { path: 'credentials', text: undefined, sections: parseIni('', 'credentials') };
+      const label = `file ${index}: ${JSON.stringify(file.text)}`;
+      expect(listProfileNames({ configFile, credentialsFile }), label).toEqual(Object.keys(reference.profiles).sort());
+      for (const [profile, values] of Object.entries(reference.profiles)) {
+        const section = configFile.sections.get(findConfigSectionName(configFile, profile)) ?? new Map<string, string>();
+        const read = Object.fromEntries([...section].map(([key, value]) => [key, value.startsWith('\n') ? null : value]));
+        expect(read, `${label}, profile ${JSON.stringify(profile)}`).toEqual(values);
+        profilesSeen += 1;
+      }
+    });
+    expect(profilesSeen).toBeGreaterThan(100);
+  });
+
+  it('changes only the target section, as botocore reads it', () => {
     edited.forEach(({ index, edit, result: resultOrError }, position) => {
       const label = `file ${index}, ${JSON.stringify(edit)}: ${JSON.stringify(files[index]?.text)}`;
       const result = editedText(resultOrError);
@@ -317,9 +377,10 @@ describe('random files and edits against configparser', () => {
       const kept = file.text.slice(0, start).trimEnd();
       const label = `file ${index}, ${JSON.stringify(edit)}: ${JSON.stringify(file.text)} -> ${JSON.stringify(result)}`;
       expect(result.startsWith(kept), label).toBe(true);
-      // The next header loses its indentation if it would otherwise read as a continuation.
+      // Once a section is removed, the next header loses its indentation if it would otherwise read as a continuation.
       const after = file.text.slice(end);
-      expect(result.endsWith(after) || result.endsWith(after.replace(/^[ \t]+/, '')), label).toBe(true);
+      const dedented = edit.op === 'removeSection' && result.endsWith(after.replace(/^[ \t]+/, ''));
+      expect(result.endsWith(after) || dedented, label).toBe(true);
       expect(result.length, label).toBeGreaterThanOrEqual(kept.length + after.trimStart().length);
     });
   });

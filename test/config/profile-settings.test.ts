@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProfileSettings, profileOfConfigSection, selectProfileName } from '../../src/config/profile-settings.js';
+import { pythonShlexSplit } from '../../src/config/python-shlex.js';
 
 let home: string;
 
@@ -171,6 +172,7 @@ describe('profileOfConfigSection', () => {
     ['profile "a\\"b"', 'a"b'],
     ['profile a.b', 'a.b'],
     ['profile', undefined],
+    ["profile $'p'", '$p'],
     ['profile a b', undefined],
     ['profile "open', undefined],
     ['profilex', undefined],
@@ -200,5 +202,28 @@ for s in json.load(sys.stdin):
 print(json.dumps(out))`;
     const python = execFileSync('python3', ['-c', script], { input: JSON.stringify(sections), encoding: 'utf8' });
     expect(JSON.parse(python)).toEqual(sections.map((section) => profileOfConfigSection(section) ?? null));
+  });
+});
+
+describe('pythonShlexSplit', () => {
+  it("splits 2,000 random strings exactly as Python's shlex.split, $ a plain character", () => {
+    const alphabet = ['a', 'b', ' ', '  ', '\t', '\r', '\n', '\v', '\u00a0', "'", '"', '\\', '$', "$'", '$"', '#', ';', 'é', '東', '🚀'];
+    let state = 7;
+    const next = (below: number): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % below;
+    };
+    const texts = Array.from({ length: 2000 }, () => Array.from({ length: next(12) }, () => alphabet[next(alphabet.length)]).join(''));
+    texts.push("profile $'p'", 'profile $"p"', "profile 'a\\b'", 'profile "a\\b"', 'profile "a\\"', 'x\\');
+    const script = `import json, shlex, sys
+out = []
+for s in json.load(sys.stdin):
+    try:
+        out.append(shlex.split(s))
+    except ValueError:
+        out.append(None)
+print(json.dumps(out))`;
+    const python = execFileSync('python3', ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' });
+    expect(texts.map((text) => pythonShlexSplit(text) ?? null)).toEqual(JSON.parse(python));
   });
 });

@@ -1,4 +1,4 @@
-/** Test support shared by the INI tests: python's configparser as the reference reader, and the edit model. */
+/** Test support shared by the INI tests: botocore's reader (configparser underneath) as the reference, and the edit model. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,24 +13,28 @@ export interface OwnView {
   defaults: Values;
 }
 
-export type ConfigparserResult =
-  | ({ sections: Record<string, Values> } & OwnView)
+export type BotocoreResult =
+  | ({
+      sections: Record<string, Values>;
+      /** botocore's profiles (build_profile_map) of the text read as a config file; a sub-setting block is null. */
+      profiles: Record<string, Record<string, string | null>>;
+    } & OwnView)
   | { error: string; line: number | null };
 
 const READER = fileURLToPath(new URL('read_like_botocore.py', import.meta.url));
 
-/** One python process reads every text: RawConfigParser, as botocore reads ~/.aws files. */
-export function readWithConfigparser(texts: readonly string[]): ConfigparserResult[] {
+/** One python process reads every text with botocore's configloader, as the AWS CLI reads ~/.aws files. */
+export function readWithBotocore(texts: readonly string[]): BotocoreResult[] {
   const output = execFileSync('python3', [READER], {
     input: JSON.stringify(texts),
     env: { ...process.env, PYTHONUTF8: '1', PYTHONIOENCODING: 'utf-8' },
     maxBuffer: 256 * 1024 * 1024,
   });
-  return JSON.parse(output.toString('utf8')) as ConfigparserResult[];
+  return JSON.parse(output.toString('utf8')) as BotocoreResult[];
 }
 
-export function readOk(result: ConfigparserResult | undefined): { sections: Record<string, Values> } & OwnView {
-  if (result === undefined || 'error' in result) throw new Error(`configparser failed: ${JSON.stringify(result)}`);
+export function readOk(result: BotocoreResult | undefined): Exclude<BotocoreResult, { error: string }> {
+  if (result === undefined || 'error' in result) throw new Error(`botocore failed: ${JSON.stringify(result)}`);
   return result;
 }
 
@@ -96,7 +100,7 @@ export function expectedView(before: OwnView, edit: Edit): OwnView {
   return { own, defaults };
 }
 
-export function ownViewOf(result: ConfigparserResult | undefined): OwnView {
+export function ownViewOf(result: BotocoreResult | undefined): OwnView {
   const { own, defaults } = readOk(result);
   return { own, defaults };
 }
