@@ -1,6 +1,7 @@
 import { type IniFile, readIniFile } from '../config/aws-files.js';
+import { parseIni } from '../config/ini-file.js';
 import { configFilePath, credentialsFilePath } from '../config/paths.js';
-import { profileNamesInFiles } from '../config/profile-names.js';
+import { listProfileNames } from '../config/profile-settings.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { isProfileAccount } from '../store/keychain.js';
@@ -14,7 +15,7 @@ import type { KeychainInventory } from '../store/keychain-inventory.js';
 export async function completeCommand(kind: string, io: Io, inventory: () => Promise<KeychainInventory>): Promise<number> {
   if (kind !== 'profiles') return 0;
   const [credentialsFile, configFile] = await Promise.all([readQuietly(credentialsFilePath(io.env)), readQuietly(configFilePath(io.env))]);
-  const names = profileNamesInFiles({ credentialsFile, configFile });
+  const names = new Set(listProfileNames({ credentialsFile, configFile }));
   const keychain = await inventory();
   if (keychain.reached) for (const item of keychain.items) if (isProfileAccount(item.account)) names.add(item.account);
   const lines = [...names].filter((name) => name !== '' && !name.includes('\n')).sort();
@@ -28,6 +29,6 @@ async function readQuietly(file: string): Promise<IniFile> {
     return await readIniFile(file);
   } catch (error) {
     if (!(error instanceof AwsMfaError)) throw error;
-    return { path: file, text: undefined, sections: new Map() };
+    return { path: file, text: undefined, sections: parseIni('', file) };
   }
 }
