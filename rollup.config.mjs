@@ -1,4 +1,5 @@
-// Builds the CLI that bin/aws-mfa runs: CommonJS, code-split at every dynamic import.
+// Builds the CLI that bin/aws-mfa runs: CommonJS, code-split at every dynamic import, and a small
+// start-up file that turns Node's compile cache on before the CLI loads (src/compile-cache.ts).
 //   rollup -c   (npm run build; `prepare` runs it on npm ci / npm install)
 //
 // Why Rollup and CommonJS (docs/performance.md has the figures): the cached credential-process
@@ -7,7 +8,11 @@
 // - Rollup puts every module that the entry loads anyway into the entry chunk; a lazily loaded
 //   chunk reuses it from there. esbuild splits such shared modules into chunks of their own, and
 //   loading those costs the cached path about 7 ms more.
+// - The start-up file is a build of its own: sharing a module with the CLI would split that module
+//   into a chunk of its own, one more file on the cached path. It must load before the compile
+//   cache is on, so it holds only what it needs (about 1 KB).
 // keytar stays external: it is a native module, an optional dependency.
+// The build is reproducible: the same sources and lock file give the same bytes.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,37 +26,62 @@ const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'ut
 // Built beside dist/ and swapped in, so that a CLI running meanwhile never sees half a build.
 const staging = path.join(root, `dist.building-${process.pid}`);
 
-export default {
-  input: { 'aws-mfa': path.join(root, 'src', 'main.ts') },
-  // The entry chunk also exports what lazily loaded chunks share with it, instead of a facade.
-  preserveEntrySignatures: 'allow-extension',
-  external: ['keytar', /^node:/],
-  plugins: [
-    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
-    commonjs(),
-    json(),
-    esbuild({ target: 'node20', minify: true, sourceMap: true, define: { AWS_MFA_VERSION: JSON.stringify(version) } }),
-    swapIntoDist(),
-  ],
-  onwarn(warning, warn) {
-    // Both are common and harmless in the SDK's and its dependencies' code.
-    if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
-    warn(warning);
-  },
-  output: {
-    dir: staging,
-    format: 'cjs',
-    entryFileNames: '[name].cjs',
-    chunkFileNames: 'chunks/[name]-[hash].cjs',
-    sourcemap: true,
-  },
-};
+const plugins = () => [
+  nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+  commonjs(),
+  json(),
+  esbuild({ target: 'node20', minify: true, sourceMap: true, define: { AWS_MFA_VERSION: JSON.stringify(version) } }),
+];
+const sourcesByFile = {};
 
-/** Replaces dist/ by the finished build, and notes which sources each file holds (tests read it). */
+export default [
+  {
+    input: { 'aws-mfa': path.join(root, 'src', 'main.ts') },
+    // The entry chunk also exports what lazily loaded chunks share with it, instead of a facade.
+    preserveEntrySignatures: 'allow-extension',
+    external: ['keytar', /^node:/],
+    plugins: [...plugins(), noteSources()],
+    onwarn(warning, warn) {
+      // Both are common and harmless in the SDK's and its dependencies' code.
+      if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
+      warn(warning);
+    },
+    output: {
+      dir: staging,
+      format: 'cjs',
+      entryFileNames: '[name].cjs',
+      chunkFileNames: 'chunks/[name]-[hash].cjs',
+      sourcemap: true,
+    },
+  },
+  // Built last (Rollup builds a list of configurations in order): it also swaps the build into dist/.
+  {
+    input: { 'compile-cache': path.join(root, 'src', 'compile-cache.ts') },
+    external: [/^node:/],
+    plugins: [...plugins(), noteSources(), swapIntoDist()],
+    output: { dir: staging, format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+  },
+];
+
+/** Notes which sources each file of the build holds (tests read it). */
+function noteSources() {
+  return {
+    name: 'note-sources',
+    writeBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk') {
+          sourcesByFile[`dist/${chunk.fileName}`] = Object.keys(chunk.modules).map((id) => path.relative(root, id.replace(/^\0/, '')));
+        }
+      }
+    },
+  };
+}
+
+/** Replaces dist/ by the finished build, and writes down which sources each of its files holds. */
 function swapIntoDist() {
   return {
     name: 'swap-into-dist',
-    writeBundle(_options, bundle) {
+    writeBundle() {
       const dist = path.join(root, 'dist');
       const retired = path.join(root, `dist.old-${process.pid}`);
       rmSync(retired, { recursive: true, force: true });
@@ -62,12 +92,6 @@ function swapIntoDist() {
       }
       renameSync(staging, dist);
       rmSync(retired, { recursive: true, force: true });
-
-      const sourcesByFile = Object.fromEntries(
-        Object.values(bundle)
-          .filter((file) => file.type === 'chunk')
-          .map((chunk) => [`dist/${chunk.fileName}`, Object.keys(chunk.modules).map((id) => path.relative(root, id.replace(/^\0/, '')))]),
-      );
       mkdirSync(path.join(root, '.build'), { recursive: true });
       writeFileSync(path.join(root, '.build', 'bundle-sources.json'), JSON.stringify(sourcesByFile));
     },

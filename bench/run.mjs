@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Measures aws-mfa against its peers on a local moto_server, alternating the commands so that
-// machine noise hits all of them alike, and prints medians and ratios from the same run as
-// Markdown (docs/performance.md holds a copy). Needs: a built aws-mfa (npm run build), moto_server,
-// python3 with boto3, the AWS CLI (`aws`), GNU time (/usr/bin/time) for peak RSS.
-//   node bench/run.mjs [--runs 30]
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// Measures aws-mfa against its peers on a local moto_server, on each Node side by side (the one
+// running this and the pinned Node 24 of .ci/install-node, unless --node names them), each against
+// its own `node -e 0`. The commands of a group alternate, across the Nodes too, so that machine
+// noise hits all of them alike; it prints medians and ratios from the same run as Markdown
+// (docs/performance.md holds a copy), then what bench/scale.mjs and bench/server.mjs print, if
+// present. Needs: a built aws-mfa (npm run build), moto_server, python3 with boto3, the AWS CLI
+// (`aws`), GNU time (/usr/bin/time) for peak RSS.
+//   node bench/run.mjs [--runs 30] [--node /path/to/node …]
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +17,7 @@ import { median, sandboxEnvironment, serial, startMoto, writeProfiles } from './
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'aws-mfa');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 30;
+const nodes = chooseNodes();
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'aws-mfa-bench-'));
 const moto = await startMoto(home);
@@ -25,29 +29,51 @@ try {
   moto.stop();
   rmSync(home, { recursive: true, force: true });
 }
+for (const other of ['scale.mjs', 'server.mjs']) {
+  const script = path.join(repoRoot, 'bench', other);
+  if (existsSync(script)) spawnSync(process.execPath, [script, '--runs', String(runs)], { stdio: 'inherit' });
+}
 
+/** Each --node, else this Node and the pinned Node 24 (.ci/install-node installs it once): [{ label, path }]. */
+function chooseNodes() {
+  const named = process.argv.flatMap((arg, index) => (process.argv[index - 1] === '--node' ? [arg] : []));
+  const paths = named.length > 0 ? named : [process.execPath, pinnedNode24()];
+  const byVersion = new Map(paths.map((node) => [execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(), node]));
+  return [...byVersion].map(([version, node]) => ({ label: `Node ${version.slice(1)}`, path: node }));
+}
+
+function pinnedNode24() {
+  const folder = execFileSync('bash', [path.join(repoRoot, '.ci', 'install-node')], { encoding: 'utf8' }).trim();
+  return path.join(folder, 'bin', 'node');
+}
+
+/** For each Node: medians of the start-up group and of the login group, the parallel callers, peak RSS. */
 async function measure(env, motoPort) {
-  run(cli, ['login', '-p', 'prod', '--code', '123456'], env);
-  const startup = alternate(
-    {
-      'node -e 0': () => timed('node', ['-e', '0'], env),
-      'aws-mfa credential-process (cached)': () => timed(cli, ['credential-process', '-p', 'prod'], env),
-      "python3 -c 'import boto3'": () => timed('python3', ['-c', 'import boto3'], env),
-    },
-    runs,
-  );
-  const login = alternate(
-    {
-      'aws-mfa login (new session)': () => timed(cli, ['login', '-p', 'prod', '--force', '--code', '123456'], env),
-      'aws sts get-session-token': () =>
-        timed('aws', ['sts', 'get-session-token', '--profile', 'prod-long-term', '--serial-number', serial, '--token-code', '123456'], env),
-    },
-    Math.max(5, Math.round(runs / 3)),
-  );
-  const parallel = await parallelColdCallers(env, motoPort, 24);
-  const rssKb = peakRssKb(cli, ['credential-process', '-p', 'prod'], env);
-  const nodeRssKb = peakRssKb('node', ['-e', '0'], env);
-  return { startup, login, parallel, rssKb, nodeRssKb };
+  run(nodes[0].path, [cli, 'login', '-p', 'prod', '--code', '123456'], env);
+  const startupCommands = { "python3 -c 'import boto3'": () => timed('python3', ['-c', 'import boto3'], env) };
+  const loginCommands = {
+    'aws sts get-session-token': () =>
+      timed('aws', ['sts', 'get-session-token', '--profile', 'prod-long-term', '--serial-number', serial, '--token-code', '123456'], env),
+  };
+  for (const node of nodes) {
+    startupCommands[`${node.label} node -e 0`] = () => timed(node.path, ['-e', '0'], env);
+    startupCommands[`${node.label} credential-process`] = () => timed(node.path, [cli, 'credential-process', '-p', 'prod'], env);
+    startupCommands[`${node.label} env`] = () => timed(node.path, [cli, 'env', '-p', 'prod'], env);
+    startupCommands[`${node.label} --version`] = () => timed(node.path, [cli, '--version'], env);
+    loginCommands[`${node.label} login`] = () => timed(node.path, [cli, 'login', '-p', 'prod', '--force', '--code', '123456'], env);
+  }
+  const startup = alternate(startupCommands, runs);
+  const login = alternate(loginCommands, Math.max(5, Math.round(runs / 3)));
+  const perNode = [];
+  for (const node of nodes) {
+    perNode.push({
+      label: node.label,
+      parallel: await parallelColdCallers(node, env, motoPort, 24),
+      rssKb: peakRssKb(node.path, [cli, 'credential-process', '-p', 'prod'], env),
+      nodeRssKb: peakRssKb(node.path, ['-e', '0'], env),
+    });
+  }
+  return { startup, login, perNode };
 }
 
 function alternate(commands, count) {
@@ -70,14 +96,14 @@ function run(command, args, env) {
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
 }
 
-async function parallelColdCallers(env, motoPort, count) {
-  run(cli, ['clear'], env);
+async function parallelColdCallers(node, env, motoPort, count) {
+  run(node.path, [cli, 'clear'], env);
   await fetch(`http://127.0.0.1:${motoPort}/moto-api/recorder/clear-recording`, { method: 'POST' });
   await fetch(`http://127.0.0.1:${motoPort}/moto-api/recorder/start-recording`, { method: 'POST' });
   const start = process.hrtime.bigint();
   const exits = await Promise.all(
     Array.from({ length: count }, () => {
-      const child = spawn(cli, ['credential-process', '-p', 'prod', '--code', '123456'], { env, stdio: 'ignore' });
+      const child = spawn(node.path, [cli, 'credential-process', '-p', 'prod', '--code', '123456'], { env, stdio: 'ignore' });
       return new Promise((resolve) => child.on('exit', resolve));
     }),
   );
@@ -92,6 +118,7 @@ async function parallelColdCallers(env, motoPort, count) {
         .toString()
         .includes('Action=GetSessionToken'),
     ).length;
+  // Leaves a cached session, as the next Node's measures expect.
   return { count, wallMs, stsCalls, failed: exits.filter((code) => code !== 0).length };
 }
 
@@ -108,27 +135,32 @@ function peakRssKb(command, args, env) {
   return Math.max(...samples);
 }
 
-function report({ startup, login, parallel, rssKb, nodeRssKb }) {
-  const cached = startup['aws-mfa credential-process (cached)'];
-  const node = startup['node -e 0'];
+function report({ startup, login, perNode }) {
   const boto3 = startup["python3 -c 'import boto3'"];
-  const mfaLogin = login['aws-mfa login (new session)'];
   const cliLogin = login['aws sts get-session-token'];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const column = (cell) => `| ${perNode.map((node) => cell(node.label, node)).join(' | ')} |`;
+  const startupRow = (name, command) =>
+    `| ${name} ${column((label) => `${ms(startup[`${label} ${command}`])}, ${ratio(startup[`${label} ${command}`], startup[`${label} node -e 0`])} ×`)}`;
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; ${runs} alternating runs, medians.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, load average ${os.loadavg()[0].toFixed(1)}; ${runs} alternating runs, medians; ratios against the same Node's \`node -e 0\`.`,
     '',
-    '| measure | median | ratio | target |',
-    '| --- | --- | --- | --- |',
-    `| \`node -e 0\` | ${ms(node)} | 1.00 | |`,
-    `| \`aws-mfa credential-process\`, cached | ${ms(cached)} | ${ratio(cached, node)} × node | ≤ 1.3 × node |`,
-    `| \`python3 -c 'import boto3'\` | ${ms(boto3)} | ${ratio(cached, boto3)} (cached ÷ boto3) | ≤ 0.5 |`,
-    `| \`aws-mfa login\`, new session | ${ms(mfaLogin)} | ${ratio(mfaLogin, cliLogin)} × AWS CLI | ≤ 0.6 × AWS CLI |`,
-    `| \`aws sts get-session-token\` (AWS CLI) | ${ms(cliLogin)} | 1.00 | |`,
-    `| ${parallel.count} parallel cold \`credential-process\` | ${ms(parallel.wallMs)} wall | ${parallel.stsCalls} STS call(s), ${parallel.failed} failed | 1 call |`,
-    `| peak RSS, cached \`credential-process\` | ${(rssKb / 1024).toFixed(1)} MB | node -e 0: ${(nodeRssKb / 1024).toFixed(1)} MB | ≤ 64 MB |`,
+    `| measure | ${perNode.map((node) => node.label).join(' | ')} | target |`,
+    `| --- | ${perNode.map(() => '---').join(' | ')} | --- |`,
+    `| \`node -e 0\` ${column((label) => `${ms(startup[`${label} node -e 0`])}, 1.00`)} |`,
+    `${startupRow('`aws-mfa credential-process`, cached', 'credential-process')} ≤ 1.15 × (Node 24), ≤ 1.10 × (Node 20) |`,
+    `${startupRow('`aws-mfa env`, cached', 'env')} |`,
+    `${startupRow('`aws-mfa --version`', '--version')} |`,
+    `| cached credential-process ÷ \`python3 -c 'import boto3'\` (${ms(boto3)}) ${column((label) => ratio(startup[`${label} credential-process`], boto3))} ≤ 0.5 |`,
+    `| \`aws-mfa login\`, new session ÷ \`aws sts get-session-token\` (${ms(cliLogin)}) ${column((label) => `${ms(login[`${label} login`])}, ${ratio(login[`${label} login`], cliLogin)} ×`)} ≤ 0.6 × |`,
+    `| 24 parallel cold \`credential-process\` ${column((_label, node) => `${ms(node.parallel.wallMs)} wall, ${node.parallel.stsCalls} STS call(s), ${node.parallel.failed} failed`)} 1 call |`,
+    `| peak RSS, cached \`credential-process\` ${column((_label, node) => `${mb(node.rssKb)}, node -e 0 + ${mb(node.rssKb - node.nodeRssKb)}`)} ≤ node -e 0 + 6 MiB |`,
   ];
   return lines.join('\n');
+}
+
+function mb(kb) {
+  return `${(kb / 1024).toFixed(1)} MiB`;
 }
 
 function ms(value) {

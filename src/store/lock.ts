@@ -16,12 +16,18 @@ const LIBRARY_STALE_MS = 24 * 60 * 60 * 1000;
 const POLL_INTERVAL_MS = 100;
 /** Lock folders are the owner's only, whatever the umask: one that others can write to could be filled so that it can never be removed. */
 const LOCK_FOLDER_MODE = 0o700;
-/** proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): the same calls, with that mkdir made private. */
-const privateLockFs = {
-  ...nodeFs,
-  mkdir: (folder: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
-    nodeFs.mkdir(folder, { mode: LOCK_FOLDER_MODE }, callback),
-};
+/**
+ * proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): the same calls,
+ * with that mkdir made private. Built when a lock is taken: spreading node:fs reads its lazy
+ * members (fs.promises, the streams), which loads about 30 of Node's modules the cached path never uses.
+ */
+function privateLockFs() {
+  return {
+    ...nodeFs,
+    mkdir: (folder: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+      nodeFs.mkdir(folder, { mode: LOCK_FOLDER_MODE }, callback),
+  };
+}
 
 export interface LockOptions {
   /** What the lock protects, for the error when waiting times out. */
@@ -45,7 +51,7 @@ export async function withLock<T>(lockPath: string, options: LockOptions, work: 
   const lockOptions = {
     realpath: false,
     lockfilePath: lockPath,
-    fs: privateLockFs,
+    fs: privateLockFs(),
     stale: LIBRARY_STALE_MS,
     update: HEARTBEAT_MS,
     onCompromised: (error: Error) => options.debug?.(`lock ${lockPath} compromised: ${error.message}`),

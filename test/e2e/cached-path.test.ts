@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { join, relative } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useMoto } from './harness/moto.js';
@@ -20,6 +21,12 @@ const FETCH_TWICE_FROM_SERVER = [
   "request = urllib.request.Request(os.environ['AWS_CONTAINER_CREDENTIALS_FULL_URI'], headers={'Authorization': os.environ['AWS_CONTAINER_AUTHORIZATION_TOKEN']})",
   'for _ in range(2): urllib.request.urlopen(request).read()',
 ].join('\n');
+/** Node's modules that a cached answer has no use for: streams, fs.promises, sockets, terminals, crypto, child processes. */
+const UNNEEDED_BUILTINS =
+  /^NativeModule (stream|internal\/streams\/|internal\/fs\/(promises|streams)|internal\/readline\/|net|tty|crypto|child_process|http)/;
+/** bin/aws-mfa loads it before the bundle where Node has a compile cache (src/compile-cache.ts). */
+const START_UP_FILE = 'dist/compile-cache.cjs';
+const nodeHasCompileCache = 'enableCompileCache' in nodeModule;
 
 describe('the cached path', () => {
   it.each([
@@ -54,15 +61,33 @@ describe('the cached path', () => {
     expect(loaded.filter((file) => file.startsWith('dist/'))).toEqual(['dist/aws-mfa.cjs']);
   });
 
+  it.each([[['credential-process']], [['env']]])('of %j loads none of the Node modules it has no use for', async (command) => {
+    const box = await sandboxWithSession();
+
+    const { builtins } = await recordedRun(box, command);
+
+    expect(builtins.filter((name) => UNNEEDED_BUILTINS.test(name))).toEqual([]);
+  });
+
+  it(`loads ${START_UP_FILE} first ${nodeHasCompileCache ? 'on this Node, which has' : 'only on a Node with'} a compile cache`, async () => {
+    const box = await sandboxWithSession();
+
+    const { files } = await recordedRun(box, ['credential-process']);
+
+    const bundleFiles = files.filter((file) => file.startsWith('dist/'));
+    expect(bundleFiles).toEqual(nodeHasCompileCache ? [START_UP_FILE, 'dist/aws-mfa.cjs'] : ['dist/aws-mfa.cjs']);
+  });
+
   it('of a new session does load them (the checks above can fail)', async () => {
     const box = sandbox();
     box.writeCredentials(longTermSection('prod'));
     box.writeConfig(`[profile prod]\nmfa_serial = ${mfaSerial}\n`);
 
-    const loaded = await filesLoadedBy(box, ['credential-process', '--code', '123456']);
+    const { files, builtins } = await recordedRun(box, ['credential-process', '--code', '123456']);
 
-    expect(loaded.filter((file) => file.startsWith('dist/')).length).toBeGreaterThan(1);
-    expect(sourcesIn(loaded).some((source) => source.includes('node_modules/@aws-sdk/client-sts/'))).toBe(true);
+    expect(files.filter((file) => file.startsWith('dist/') && file !== START_UP_FILE).length).toBeGreaterThan(1);
+    expect(sourcesIn(files).some((source) => source.includes('node_modules/@aws-sdk/client-sts/'))).toBe(true);
+    expect(builtins.filter((name) => UNNEEDED_BUILTINS.test(name))).not.toEqual([]);
   });
 });
 
@@ -74,18 +99,27 @@ async function sandboxWithSession(): Promise<Sandbox> {
   return box;
 }
 
-/** Runs `aws-mfa -p prod COMMAND…` and gives every file Node loaded for it, relative to the repository. */
+/**
+ * Runs `aws-mfa -p prod COMMAND…` and gives every file Node loaded for it (relative to the
+ * repository) but the start-up file, which loads before the bundle and is tested on its own.
+ */
 async function filesLoadedBy(box: Sandbox, command: string[]): Promise<string[]> {
+  return (await recordedRun(box, command)).files.filter((file) => file !== START_UP_FILE);
+}
+
+/** Runs `aws-mfa -p prod COMMAND…`: every file Node loaded for it, and every module of Node's own (`NativeModule stream`). */
+async function recordedRun(box: Sandbox, command: string[]): Promise<{ files: string[]; builtins: string[] }> {
   const modulesLog = join(box.home, 'modules.log');
-  const hook = join(repoRoot, 'test', 'e2e', 'harness', 'record-modules.mjs');
+  const hook = join(repoRoot, 'test', 'e2e', 'harness', 'record-modules.cjs');
   const run = await box.runCli(['-p', 'prod', ...command], {
-    env: { NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: modulesLog },
+    env: { NODE_OPTIONS: `--require=${hook}`, RECORD_MODULES_TO: modulesLog },
   });
   expect(run.code, run.stderr).toBe(0);
-  return readFileSync(modulesLog, 'utf8')
-    .split('\n')
-    .filter((file) => file !== '')
-    .map((file) => relative(repoRoot, file));
+  const lines = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+  return { files: lines(modulesLog).map((file) => relative(repoRoot, file)), builtins: lines(`${modulesLog}.builtins`) };
 }
 
 /** The sources (src/… and node_modules/…) of loaded files: those inside each file of dist/, and the others as they are. */

@@ -5,12 +5,12 @@
  * holds keys, which AWS tools would use first.
  */
 import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fileBytes, fileMode } from './harness/files.js';
 import { readLikeBotocore } from './harness/leftovers.js';
 import { useMoto } from './harness/moto.js';
-import { cliPath } from './harness/paths.js';
+import { cliPath, nodeBinDir } from './harness/paths.js';
 import { type RunResult, runProcess } from './harness/process.js';
 import { expectRefusal } from './harness/refusals.js';
 import type { Sandbox } from './harness/sandbox.js';
@@ -23,8 +23,8 @@ const sandbox = useSandbox(moto, { region: 'us-east-1' });
 beforeEach(() => moto.reset());
 
 const prodLine = 'credential_process = aws-mfa credential-process --profile prod';
-/** A PATH on which `aws-mfa` is not found (node still is: bin/aws-mfa runs `env node`). */
-const pathWithoutAwsMfa = '/usr/bin:/bin';
+/** A PATH on which `aws-mfa` is not found (node, the tests' own, still is: bin/aws-mfa runs `env node`). */
+const pathWithoutAwsMfa = [nodeBinDir, '/usr/bin', '/bin'].join(delimiter);
 
 async function expectOk(run: Promise<RunResult>): Promise<RunResult> {
   const result = await run;

@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import { COMPILE_CACHE_FOLDER } from '../../../src/compile-cache.js';
 import { withoutAwsSettings } from './environment.js';
 import { snapshotTree } from './files.js';
 import type { MotoServer } from './moto.js';
-import { cliPath } from './paths.js';
+import { cliPath, nodeBinDir } from './paths.js';
 import { type RunResult, runProcess } from './process.js';
 import { type PtyResult, runInPty, type Terminal } from './pty.js';
 import { pythonBinDir, pythonPath } from './python.js';
@@ -64,8 +65,10 @@ export class Sandbox {
 
   /**
    * The environment for spawned processes: none of the caller's AWS_* or proxy variables;
-   * HOME and XDG folders inside the sandbox; PATH starting with the repo's bin/ (`aws-mfa`)
-   * and the Python that has the AWS CLI v1 (`aws`).
+   * HOME and XDG folders inside the sandbox; PATH starting with the repo's bin/ (`aws-mfa`), the
+   * folder of the Node that runs the tests (bin/aws-mfa runs `env node`: the CLI runs on the same
+   * Node as the tests, also under the AWS CLI's credential_process) and the Python that has the
+   * AWS CLI v1 (`aws`).
    */
   env(overrides: EnvOverrides = {}): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
@@ -74,7 +77,7 @@ export class Sandbox {
       XDG_CACHE_HOME: this.cacheHome,
       XDG_CONFIG_HOME: join(this.home, '.config'),
       XDG_DATA_HOME: join(this.home, '.local', 'share'),
-      PATH: [dirname(cliPath), pythonBinDir(), process.env.PATH].join(delimiter),
+      PATH: [dirname(cliPath), nodeBinDir, pythonBinDir(), process.env.PATH].join(delimiter),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_EC2_METADATA_DISABLED: 'true',
       ...this.#awsSettings(),
@@ -107,9 +110,21 @@ export class Sandbox {
     return runInPty(argv, { env: this.env(options.env), cwd: this.home, exitTimeoutMs: options.exitTimeoutMs }, interact);
   }
 
-  /** Every file under HOME with its mode and hash: equal snapshots mean nothing was written. */
+  /**
+   * Every file under HOME with its mode and hash: equal snapshots mean nothing was written. Node's
+   * compile cache is left out: on Node 22+ any run may add to it (src/compile-cache.ts; its own
+   * tests check what it holds).
+   */
   snapshot(): Record<string, string> {
-    return snapshotTree(this.home);
+    const compileCache = relative(this.home, this.compileCacheFolder);
+    return Object.fromEntries(
+      Object.entries(snapshotTree(this.home)).filter(([entry]) => entry !== compileCache && !entry.startsWith(`${compileCache}${sep}`)),
+    );
+  }
+
+  /** Where aws-mfa keeps Node's compile cache: in its cache folder. */
+  get compileCacheFolder(): string {
+    return join(this.cacheHome, 'aws-mfa', COMPILE_CACHE_FOLDER);
   }
 
   remove(): void {
