@@ -8,9 +8,13 @@ import { credentialProcessCommand } from './commands/credential-process.js';
 import { envCommand } from './commands/env.js';
 import { execCommand } from './commands/exec.js';
 import { loginCommand } from './commands/login.js';
+import { cacheDirectory } from './config/paths.js';
 import { AwsMfaError, ExitCode } from './core/errors.js';
 import type { Io, Terminal } from './core/io.js';
-import { sessionDependencies } from './session/dependencies.js';
+import { systemMfaPrompts } from './prompt/system-mfa-prompts.js';
+import type { SessionDependencies } from './providers/dependencies.js';
+import type { ProfileKeychain } from './store/profile-keychain.js';
+import { SessionCache } from './store/session-cache.js';
 
 /** Set by the bundler (rollup.config.mjs) from package.json. */
 declare const AWS_MFA_VERSION: string;
@@ -36,37 +40,76 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: Io): Promise<number> {
   const options = invocation.options;
-  const operand = invocation.operands[0] ?? '';
+  const name = invocation.operands[0] ?? '';
+  const deps = sessionDependencies(io);
   switch (invocation.command) {
     case 'login':
-      return loginCommand(options, io);
+      return loginCommand(options, deps);
     case 'credential-process':
-      return credentialProcessCommand(options, io);
+      return credentialProcessCommand(options, deps);
     case 'env':
-      return envCommand(options, io);
+      return envCommand(options, deps);
     case 'exec':
-      return execCommand(invocation.operands, options, io);
+      return execCommand({ ...options, command: invocation.operands }, deps);
     case 'add':
-      return (await import('./commands/add.js')).addCommand(operand, options, sessionDependencies(io));
+      return (await import('./commands/add.js')).addCommand({ ...options, name }, deps);
     case 'remove':
-      return (await import('./commands/remove.js')).removeCommand(operand, options, sessionDependencies(io));
+      return (await import('./commands/remove.js')).removeCommand({ ...options, name }, deps);
     case 'list':
-      return (await import('./commands/list.js')).listCommand(options, sessionDependencies(io));
+      return (await import('./commands/list.js')).listCommand(options, deps);
     case 'clear':
-      return (await import('./commands/clear.js')).clearCommand(invocation.operands[0], sessionDependencies(io));
+      return (await import('./commands/clear.js')).clearCommand({ name: invocation.operands[0] }, deps);
     case 'code':
-      return (await import('./commands/code.js')).codeCommand(operand, sessionDependencies(io));
+      return (await import('./commands/code.js')).codeCommand({ name }, deps);
     case 'configure':
-      return (await import('./commands/configure.js')).configureCommand(operand, { io, programPath: process.argv[1] ?? 'aws-mfa' });
+      return (await import('./commands/configure.js')).configureCommand(
+        { ...options, name },
+        { io, programPath: process.argv[1] ?? 'aws-mfa' },
+      );
     case 'policy':
-      return (await import('./commands/policy.js')).policyCommand(options, io);
+      return (await import('./commands/policy.js')).policyCommand(options, { io });
     case 'audit':
-      return (await import('./commands/audit.js')).auditCommand(options, io);
+      return (await import('./commands/audit.js')).auditCommand(options, deps);
     case 'enroll':
-      return (await import('./commands/enroll.js')).enrollCommand(options, io);
+      return (await import('./commands/enroll.js')).enrollCommand(options, deps);
     case 'rotate':
-      return (await import('./commands/rotate.js')).rotateCommand(options, io);
+      return (await import('./commands/rotate.js')).rotateCommand(options, deps);
   }
+}
+
+/**
+ * The real dependencies of every command. The keychain, the AWS SDK and its clients are imported
+ * only when called, so the cached path loads none of them.
+ */
+function sessionDependencies(io: Io): SessionDependencies {
+  const cacheFolder = cacheDirectory(io.env, io.platform);
+  return {
+    io,
+    cache: new SessionCache(cacheFolder),
+    cacheDirectory: cacheFolder,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    openProfileKeychain: profileKeychainOpener(io),
+    getSessionToken: async (request) => (await import('./aws/sts.js')).getSessionToken(request),
+    assumeRole: async (request) => (await import('./aws/sts.js')).assumeRole(request),
+    getCallerIdentity: async (request) => (await import('./aws/sts.js')).getCallerIdentity(request),
+    listMfaDevices: async (request) => (await import('./aws/iam.js')).listMfaDevices(request),
+    mfaPrompts: systemMfaPrompts(io),
+  };
+}
+
+/** Opens the keychain once, on first use. */
+function profileKeychainOpener(io: Io): () => Promise<ProfileKeychain> {
+  let opened: Promise<ProfileKeychain> | undefined;
+  return () => {
+    opened ??= (async () => {
+      const [{ openKeychain }, { ProfileKeychain }] = await Promise.all([
+        import('./store/keychain.js'),
+        import('./store/profile-keychain.js'),
+      ]);
+      return new ProfileKeychain(await openKeychain(io.platform, io.env));
+    })();
+    return opened;
+  };
 }
 
 function reportError(error: unknown, io: Io, debugEnabled: boolean): number {

@@ -5,7 +5,7 @@ import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { codeFromSeed, type MfaCodeDependencies } from '../mfa/code-source.js';
 import { normalizeTotpSeed } from '../mfa/totp.js';
-import { saveMfaSerial } from '../session/mfa-serial.js';
+import { saveMfaSerial } from '../providers/mfa-serial.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import type { SessionCache } from '../store/session-cache.js';
 import { showSeedOnce } from './enroll-display.js';

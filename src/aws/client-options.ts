@@ -6,9 +6,9 @@ import type {
   HttpResponse,
   MiddlewareStack,
 } from '@smithy/types';
+import type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
-import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 import { type AwsCallContext, translateAwsError } from './aws-error.js';
 import { EnvHttpHandler } from './http-handler.js';
 import type { ServiceTarget } from './service-target.js';

@@ -8,12 +8,12 @@ import {
 } from '@aws-sdk/client-sts';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
+import type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
 import type { Env } from '../core/io.js';
-import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 import { type AwsClientRequest, incompleteResponse, MAX_ATTEMPTS, ServiceClient, withClient } from './client-options.js';
 import type { ServiceTarget } from './service-target.js';
 
-export type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
+export type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
 export { DEFAULT_REGION } from './client-options.js';
 
 export type StsTarget = ServiceTarget;

@@ -3,7 +3,13 @@ import os from 'node:os';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
-import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
+import type { SessionDependencies } from '../providers/dependencies.js';
+import { type SessionOptions, sessionForProfile } from '../providers/session-for-profile.js';
+
+export interface ExecInput extends SessionOptions {
+  /** The command and its arguments, after `--`. */
+  readonly command: readonly string[];
+}
 
 /** Signals passed on to the child. SIGWINCH needs none: the terminal sends it to the whole group. */
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -13,14 +19,15 @@ const EXIT_COMMAND_NOT_FOUND = 127;
 const EXIT_COMMAND_NOT_EXECUTABLE = 126;
 
 /** `exec -- CMD ARGS`: runs CMD with the session in its environment and returns its exit status. */
-export async function execCommand(command: readonly string[], options: SessionOptions, io: Io): Promise<number> {
-  const [program, ...args] = command;
+export async function execCommand(input: ExecInput, deps: SessionDependencies): Promise<number> {
+  const { io } = deps;
+  const [program, ...args] = input.command;
   if (program === undefined)
     throw new UsageError('nothing to run', 'exec needs a command', { hint: 'aws-mfa exec -p NAME -- COMMAND ARGS' });
-  const { credentials, settings } = await sessionForProfile(options, io);
+  const { credentials, chain } = await sessionForProfile(input, deps);
   const childEnvironment: NodeJS.ProcessEnv = { ...io.env };
   for (const name of VARIABLES_REMOVED_FOR_SESSION) delete childEnvironment[name];
-  Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(credentials, settings.region)));
+  Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(credentials, chain.named.region)));
   const { default: spawn } = await import('cross-spawn');
   const child = spawn(program, args, { stdio: 'inherit', env: childEnvironment });
   return waitForChild(child, program, io);

@@ -4,11 +4,11 @@ import { verifyNewKey } from '../admin/rotate-verify.js';
 import { translateAwsError } from '../aws/aws-error.js';
 import type { AwsClientRequest } from '../aws/client-options.js';
 import { createAccessKey, deleteAccessKey } from '../aws/iam.js';
+import { type LongTermKeys, maskKeyId } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
-import { type LongTermKeys, maskKeyId } from '../session/credentials.js';
-import { sessionDependencies } from '../session/dependencies.js';
-import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
+import type { SessionDependencies } from '../providers/dependencies.js';
+import { type SessionOptions, sessionForProfile } from '../providers/session-for-profile.js';
 import type { SessionCache } from '../store/session-cache.js';
 
 export interface RotateDependencies extends RotatePlanDependencies, StoreKeysDependencies {
@@ -17,8 +17,8 @@ export interface RotateDependencies extends RotatePlanDependencies, StoreKeysDep
 }
 
 /** `rotate`: replace the profile's long-term access key with a new one; on any failure the old one keeps working. */
-export async function rotateCommand(options: SessionOptions, io: Io): Promise<number> {
-  await rotate(options, { ...sessionDependencies(io), mfaSession: async () => (await sessionForProfile(options, io)).credentials });
+export async function rotateCommand(options: SessionOptions, deps: SessionDependencies): Promise<number> {
+  await rotate(options, { ...deps, mfaSession: async () => (await sessionForProfile(options, deps)).credentials });
   return 0;
 }
 

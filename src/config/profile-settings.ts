@@ -1,9 +1,9 @@
 import { split } from 'shlex';
 import type { ServiceTarget } from '../aws/service-target.js';
+import type { LongTermKeys } from '../core/credentials.js';
 import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
 import { type PromptName, parsePromptName } from '../prompt/mfa-prompt.js';
-import type { LongTermKeys } from '../session/credentials.js';
 import { type IniFile, readIniFile } from './aws-files.js';
 import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
 import { configFilePath, credentialsFilePath } from './paths.js';
@@ -85,7 +85,7 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
     configSectionName,
     longTermSectionName,
     fileKeys: longTerm ? readLongTermKeys(longTerm, longTermSectionName, credentialsFile.path) : undefined,
-    mfaSerial: resolveMfaSerial(flags, config, longTerm, configFile.path, credentialsFile.path),
+    mfaSerial: configuredMfaSerial(flags, config, longTerm, configFile.path, credentialsFile.path),
     durationSeconds: resolveDuration(flags, config, configFile.path),
     refreshMarginSeconds: resolveRefreshMargin(config, configFile.path),
     region,
@@ -146,7 +146,7 @@ function readLongTermKeys(section: Map<string, string>, sectionName: string, fil
   return { accessKeyId, secretAccessKey };
 }
 
-function resolveMfaSerial(
+function configuredMfaSerial(
   flags: SettingsFlags,
   config: Map<string, string>,
   longTerm: Map<string, string> | undefined,
