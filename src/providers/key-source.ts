@@ -21,8 +21,6 @@ export async function resolveKeySource(
   settings: ProfileSettings,
   openProfileKeychain: () => Promise<ProfileKeychain>,
   debug: (line: string) => void,
-  /** The role profile whose source_profile this is: named in the error of an unknown profile. */
-  sourceOf?: string,
 ): Promise<KeySource> {
   let keychain: ProfileKeychain | undefined;
   let keychainError: AwsMfaError | undefined;
@@ -47,7 +45,7 @@ export async function resolveKeySource(
   // A malformed item (profile-keychain.ts) was found, not missed: its error says how to replace it.
   if (keychainError instanceof UsageError) throw keychainError;
   keychainError ??= await whyItemsMayBeHidden(keychain);
-  if (!settings.namedInFiles) throw unknownProfile(settings, keychainError, sourceOf);
+  if (!settings.namedInFiles) throw unknownProfile(settings, keychainError);
   const noFileKeys = `no [${settings.longTermSectionName}] in ${settings.credentialsFile.path}`;
   if (keychainError) {
     throw new AwsMfaError(`no long-term keys for profile ${settings.profile}`, `${noFileKeys}, and ${keychainError.why}`, {
@@ -76,14 +74,12 @@ async function whyItemsMayBeHidden(keychain: ProfileKeychain | undefined): Promi
 }
 
 /** Most often a typo: said as such even when the keychain could not be searched. */
-function unknownProfile(settings: ProfileSettings, keychainError: AwsMfaError | undefined, sourceOf: string | undefined): UsageError {
+function unknownProfile(settings: ProfileSettings, keychainError: AwsMfaError | undefined): UsageError {
   const inFiles = `not in ${settings.credentialsFile.path} or ${settings.configFile.path}`;
   const why = keychainError
     ? `${inFiles}, and the keychain could not be searched (${keychainError.why})`
     : `${inFiles}, nor in the keychain`;
-  const what =
-    sourceOf === undefined ? `unknown profile '${settings.profile}'` : `unknown source_profile '${settings.profile}' of ${sourceOf}`;
-  return new UsageError(what, why, {
+  return new UsageError(`unknown profile '${settings.profile}'`, why, {
     hint: `store its keys with \`aws-mfa add ${settings.profile}\`, or put them under [${settings.longTermSectionName}]`,
   });
 }

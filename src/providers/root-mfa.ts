@@ -1,5 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import { UsageError } from '../core/errors.js';
 import type { MfaCode } from '../mfa/code-source.js';
 import type { RootKeys } from '../store/session-cache.js';
 import type { SessionDependencies } from './dependencies.js';
@@ -41,7 +42,14 @@ export class RootMfa {
   keySource(): Promise<KeySource> {
     this.#source ??= (async () => {
       const { resolveKeySource } = await import('./key-source.js');
-      return resolveKeySource(this.settings, this.deps.openProfileKeychain, this.deps.io.debug, this.sourceOf);
+      return resolveKeySource(this.settings, this.deps.openProfileKeychain, this.deps.io.debug).catch((error: unknown) => {
+        throw this.sourceOf !== undefined && error instanceof UsageError && error.what.startsWith('unknown profile')
+          ? new UsageError(`unknown source_profile '${this.settings.profile}' of ${this.sourceOf}`, error.why, {
+              hint: error.hint,
+              cause: error,
+            })
+          : error;
+      });
     })();
     return this.#source;
   }
