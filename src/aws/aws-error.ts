@@ -44,6 +44,8 @@ export interface AwsCallContext {
   secrets?: readonly string[];
   /** Advice for an AccessDenied that fits the operation better than the general one. */
   accessDeniedHint?: string | undefined;
+  /** The operation was signed with session credentials (AssumeRole from the MFA session): an expired token is theirs. */
+  signedWithSession?: boolean | undefined;
 }
 
 interface Failure {
@@ -126,17 +128,19 @@ function serviceFailure(code: string | undefined, message: string, raw: RawAwsEr
       return clockSkew(context);
     case 'ExpiredToken':
     case 'ExpiredTokenException':
-      return {
-        kind: 'expired-token',
-        why: 'AWS says the security token has expired',
-        hint: 'long-term keys must be an IAM user access key (AKIA…), not a session',
-      };
+      return context.signedWithSession
+        ? {
+            kind: 'expired-token',
+            why: 'AWS says the session that signed the request has expired',
+            hint: "check this computer's clock; `aws-mfa clear` drops the cached sessions",
+          }
+        : {
+            kind: 'expired-token',
+            why: 'AWS says the security token has expired',
+            hint: 'long-term keys must be an IAM user access key (AKIA…), not a session',
+          };
     case 'ValidationError':
-      return {
-        kind: 'validation',
-        why: `AWS rejected the request: ${withoutEchoedValues(message)}`,
-        hint: 'check the MFA serial and the duration',
-      };
+      return validationFailure(message);
     case 'RegionDisabledException':
       return {
         kind: 'region-disabled',
@@ -146,6 +150,25 @@ function serviceFailure(code: string | undefined, message: string, raw: RawAwsEr
   }
   if (status >= 500) return unavailable(`${code}, HTTP ${status}`, context);
   return { kind: 'unexpected', why: message ? `${code}: ${message}` : `${code} (HTTP ${status})` };
+}
+
+/** AssumeRole's limits on DurationSeconds have advice of their own. */
+function validationFailure(message: string): Failure {
+  if (/DurationSeconds/i.test(message) && /chaining|1 hour/i.test(message)) {
+    return {
+      kind: 'validation',
+      why: 'AWS caps a role session assumed with session credentials (the MFA session, or another role: role chaining) at 1 hour',
+      hint: 'set duration_seconds to 3600 or less; only the first role of a chain may ask for more (aws-mfa then assumes it with the long-term keys and a code)',
+    };
+  }
+  if (/DurationSeconds/i.test(message) && /MaxSessionDuration/i.test(message)) {
+    return {
+      kind: 'validation',
+      why: "duration_seconds is longer than the role's maximum session duration",
+      hint: "lower duration_seconds, or raise the role's MaxSessionDuration",
+    };
+  }
+  return { kind: 'validation', why: `AWS rejected the request: ${withoutEchoedValues(message)}`, hint: 'check the MFA serial and the duration' };
 }
 
 function accessDenied(message: string, context: AwsCallContext): Failure {

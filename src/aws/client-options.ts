@@ -46,7 +46,7 @@ export interface ClientOptions {
 }
 
 /** Per call: values to scrub besides the credentials (an MFA code), and advice for an AccessDenied. */
-export type CallContext = Pick<AwsCallContext, 'secrets' | 'accessDeniedHint'>;
+export type CallContext = Pick<AwsCallContext, 'secrets' | 'accessDeniedHint' | 'signedWithSession'>;
 
 /** What aws-mfa needs of an @aws-sdk/client-* client. */
 interface SdkClient {
@@ -110,6 +110,7 @@ export class ServiceClient<Client extends SdkClient> {
       throw translateAwsError(error, operation, {
         ...this.exchange,
         accessDeniedHint: context.accessDeniedHint,
+        signedWithSession: context.signedWithSession,
         secrets: [...credentialSecrets(this.request.credentials), ...(context.secrets ?? [])],
       });
     }

@@ -83,7 +83,7 @@ export async function assumeRole(request: AssumeRoleRequest): Promise<SessionTok
   const retryStrategy = request.mfa ? new RetryUnlessTheCodeMayHaveBeenUsed(MAX_ATTEMPTS) : undefined;
   return withClient(createStsClient(request, retryStrategy), async (sts) => {
     const output = await sts.call(
-      'AssumeRole',
+      `AssumeRole of ${request.roleArn}`,
       (client) =>
         client.send(
           new AssumeRoleCommand({
@@ -95,7 +95,11 @@ export async function assumeRole(request: AssumeRoleRequest): Promise<SessionTok
             TokenCode: request.mfa?.tokenCode,
           }),
         ),
-      { secrets: request.mfa ? [request.mfa.tokenCode] : [] },
+      {
+        secrets: request.mfa ? [request.mfa.tokenCode] : [],
+        accessDeniedHint: `the trust policy of ${request.roleArn} must allow who assumes it (the IAM user with MFA, aws:MultiFactorAuthPresent, or the previous role of the chain), and their own policies sts:AssumeRole on it`,
+        signedWithSession: 'sessionToken' in request.credentials,
+      },
     );
     return { credentials: toSessionCredentials(output.Credentials, 'AssumeRole'), serverDate: sts.serverDate };
   });
