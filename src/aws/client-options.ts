@@ -22,6 +22,8 @@ export interface AwsClientRequest {
   target: ServiceTarget;
   env: Env;
   debug?: ((line: string) => void) | undefined;
+  /** The clock that errors compare AWS's Date with (the Io's); the system clock when not given. */
+  now?: (() => Date) | undefined;
 }
 
 /** The AWS CLI's choice when no region is configured. */
@@ -109,6 +111,7 @@ export class ServiceClient<Client extends SdkClient> {
     } catch (error) {
       throw translateAwsError(error, operation, {
         ...this.exchange,
+        now: this.request.now?.(),
         accessDeniedHint: context.accessDeniedHint,
         signedWithSession: context.signedWithSession,
         secrets: [...credentialSecrets(this.request.credentials), ...(context.secrets ?? [])],

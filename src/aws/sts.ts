@@ -26,6 +26,7 @@ export interface GetSessionTokenRequest {
   target: StsTarget;
   env: Env;
   debug?: (line: string) => void;
+  now?: () => Date;
 }
 
 export interface SessionTokenResult {
@@ -53,9 +54,9 @@ export interface CallerIdentity {
 }
 
 export async function getSessionToken(request: GetSessionTokenRequest): Promise<SessionTokenResult> {
-  const { keys, target, env, debug } = request;
+  const { keys, target, env, debug, now } = request;
   return withClient(
-    createStsClient({ credentials: keys, target, env, debug }, new RetryUnlessTheCodeMayHaveBeenUsed(MAX_ATTEMPTS)),
+    createStsClient({ credentials: keys, target, env, debug, now }, new RetryUnlessTheCodeMayHaveBeenUsed(MAX_ATTEMPTS)),
     async (sts) => {
       const output = await sts.call(
         'GetSessionToken',

@@ -16,6 +16,7 @@ export async function fetchSessionToken(root: RootMfa, deps: SessionDependencies
       target: settings.sts,
       env: deps.io.env,
       debug: deps.io.debug,
+      now: () => deps.io.now(),
     })
     .catch((error: unknown) => {
       throw withSeedHint(error, code, settings.profile, deps.io.now());

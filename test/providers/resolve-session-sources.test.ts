@@ -185,8 +185,8 @@ describe('MFA codes', () => {
   });
 
   it.each([
-    [new Date(NOW.getTime() - 120_000), "this computer's clock is 120 s ahead of AWS's: sync it"],
-    [new Date(NOW.getTime() + 45_000), "this computer's clock is 45 s behind AWS's: sync it"],
+    [new Date(NOW.getTime() - 120_000), 'this computer’s clock is 120 s ahead of AWS’s: sync it'],
+    [new Date(NOW.getTime() + 45_000), 'this computer’s clock is 45 s behind AWS’s: sync it'],
     [NOW, 'the clocks agree: the seed may belong to another device (store the right one with `aws-mfa add prod --totp`)'],
   ])('a refused seed code says what to check (AWS Date %s)', async (serverDate, hint) => {
     await writeFiles('', '');
