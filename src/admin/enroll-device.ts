@@ -1,5 +1,5 @@
 import { AwsCallError, translateAwsError } from '../aws/aws-error.js';
-import { clientRequest } from '../aws/client-options.js';
+import { clientRequest } from '../aws/client-request.js';
 import { createVirtualMfaDevice, deleteVirtualMfaDevice, enableMfaDevice, type NewVirtualMfaDevice } from '../aws/iam.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';

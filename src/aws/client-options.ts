@@ -8,7 +8,7 @@ import type {
 } from '@smithy/types';
 import type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
-import type { Env, Io } from '../core/io.js';
+import type { Env } from '../core/io.js';
 import { type AwsCallContext, translateAwsError } from './aws-error.js';
 import { EnvHttpHandler } from './http-handler.js';
 import type { ServiceTarget } from './service-target.js';
@@ -24,11 +24,6 @@ export interface AwsClientRequest {
   debug?: ((line: string) => void) | undefined;
   /** The clock that errors compare AWS's Date with (the Io's); the system clock when not given. */
   now?: (() => Date) | undefined;
-}
-
-/** A request signed with `credentials` to `target`, with the Io's environment, debug lines and clock. */
-export function clientRequest(credentials: AwsCredentials, target: ServiceTarget, io: Pick<Io, 'env' | 'debug' | 'now'>): AwsClientRequest {
-  return { credentials, target, env: io.env, debug: io.debug, now: () => io.now() };
 }
 
 /** The AWS CLI's choice when no region is configured. */

@@ -2,7 +2,7 @@ import { planRotation, type RotatePlan, type RotatePlanDependencies } from '../a
 import { keyPlace, type StoreKeysDependencies, storeNewKeys } from '../admin/rotate-store.js';
 import { verifyNewKey } from '../admin/rotate-verify.js';
 import { translateAwsError } from '../aws/aws-error.js';
-import { clientRequest } from '../aws/client-options.js';
+import { clientRequest } from '../aws/client-request.js';
 import { createAccessKey, deleteAccessKey } from '../aws/iam.js';
 import { type LongTermKeys, maskKeyId } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';

@@ -1,3 +1,5 @@
+import { clientRequest } from '../aws/client-request.js';
+import type { AssumeRoleRequest } from '../aws/sts.js';
 import type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
 import { type CachedSession, type RoleSettings, type RootKeys, rootOf } from '../store/session-cache.js';
 import type { SessionProvider } from './cached-provider.js';
@@ -15,17 +17,7 @@ export async function fetchRoleSession(
   const from = await source();
   const chainedName = from.definition.kind === 'session-token' ? undefined : from.definition.roleSessionName;
   const role = await roleSettings(hop, { credentials: from.credentials, root: rootOf(from.definition), chainedName }, stale, deps);
-  const { credentials } = await deps.assumeRole({
-    credentials: from.credentials,
-    target: hop.settings.sts,
-    env: deps.io.env,
-    debug: deps.io.debug,
-    now: () => deps.io.now(),
-    roleArn: role.roleArn,
-    roleSessionName: role.roleSessionName,
-    durationSeconds: role.durationSeconds,
-    externalId: role.externalId ?? undefined,
-  });
+  const { credentials } = await deps.assumeRole(assumeRoleRequest(hop, role, from.credentials, deps));
   return { definition: { kind: 'assume-role', profile: hop.settings.profile, ...role, source: from.definition }, credentials };
 }
 
@@ -47,21 +39,29 @@ export async function fetchRoleSessionWithMfa(
   const { withSeedHint } = await import('../mfa/code-source.js');
   const { credentials } = await deps
     .assumeRole({
-      credentials: source.keys,
-      target: hop.settings.sts,
-      env: deps.io.env,
-      debug: deps.io.debug,
-      now: () => deps.io.now(),
-      roleArn: role.roleArn,
-      roleSessionName: role.roleSessionName,
-      durationSeconds: role.durationSeconds,
-      externalId: role.externalId ?? undefined,
+      ...assumeRoleRequest(hop, role, source.keys, deps),
       mfa: { serialNumber: rootKeys.mfaSerial, tokenCode: code.code },
     })
     .catch((error: unknown) => {
       throw withSeedHint(error, code, root.settings.profile, deps.io.now());
     });
   return { definition: { kind: 'assume-role-with-mfa', profile: hop.settings.profile, ...role, root: rootKeys }, credentials };
+}
+
+/** The AssumeRole of a hop, signed with `credentials`, to the role profile's STS endpoint. */
+function assumeRoleRequest(
+  hop: RoleHop,
+  role: RoleSettings,
+  credentials: LongTermKeys | SessionCredentials,
+  deps: SessionDependencies,
+): AssumeRoleRequest {
+  return {
+    ...clientRequest(credentials, hop.settings.sts, deps.io),
+    roleArn: role.roleArn,
+    roleSessionName: role.roleSessionName,
+    durationSeconds: role.durationSeconds,
+    externalId: role.externalId ?? undefined,
+  };
 }
 
 /** What signs the AssumeRole, and what it tells of the name the role session should have. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from '../aws/fake-aws.js';
-import { BackgroundCli } from './harness/background.js';
+import { useBackgroundClis } from './harness/background.js';
 import { useMoto } from './harness/moto.js';
 import type { RunResult } from './harness/process.js';
 import { Sandbox, useSandbox } from './harness/sandbox.js';
@@ -17,13 +17,8 @@ const moto = useMoto();
 const sandbox = useSandbox(moto, { region: 'us-east-1' });
 const CALLERS = 8;
 
-let background: BackgroundCli[] = [];
+const start = useBackgroundClis();
 beforeEach(() => moto.reset());
-afterEach(async () => {
-  for (const cli of background) if (cli.running) cli.kill();
-  await Promise.all(background.map((cli) => cli.exited.catch(() => undefined)));
-  background = [];
-});
 
 /**
  * [profile prod] (or a role of it) whose code comes from a mfa_process that counts its runs in a
@@ -53,11 +48,7 @@ function setUp(box: Sandbox, seconds: number): () => number {
 }
 
 async function runCallers(box: Sandbox, profile: string, timeoutMs: number): Promise<RunResult[]> {
-  const callers = Array.from({ length: CALLERS }, () => {
-    const cli = new BackgroundCli(box, ['credential-process', '-p', profile]);
-    background.push(cli);
-    return cli;
-  });
+  const callers = Array.from({ length: CALLERS }, () => start(box, ['credential-process', '-p', profile]));
   return Promise.all(callers.map((caller) => caller.result(timeoutMs)));
 }
 
@@ -71,13 +62,16 @@ function expectOneFailureForAll(results: RunResult[], words: readonly string[]):
 }
 
 describe('a lock holder that fails', () => {
-  it('with STS unreachable (nothing listening): all 8 callers report its failure; mfa_process ran once', async () => {
+  it.each([
+    ['a profile', 'prod'],
+    ['a role whose root it is', 'admin'],
+  ])('with STS unreachable (nothing listening): all 8 callers of %s report its failure; mfa_process ran once', async (_what, profile) => {
     const port = await closedPort();
     const box = new Sandbox({ endpointUrl: `http://127.0.0.1:${port}`, region: 'us-east-1' });
     try {
       const mfaProcessRuns = setUp(box, 2);
 
-      const results = await runCallers(box, 'prod', 60_000);
+      const results = await runCallers(box, profile, 60_000);
 
       expectOneFailureForAll(results, ['GetSessionToken failed', 'connection refused']);
       expect(mfaProcessRuns()).toBe(1);
@@ -105,21 +99,6 @@ describe('a lock holder that fails', () => {
     }
   });
 
-  it('of a role chain whose root fails: the callers of the role report it too', async () => {
-    const port = await closedPort();
-    const box = new Sandbox({ endpointUrl: `http://127.0.0.1:${port}`, region: 'us-east-1' });
-    try {
-      const mfaProcessRuns = setUp(box, 2);
-
-      const results = await runCallers(box, 'admin', 60_000);
-
-      expectOneFailureForAll(results, ['GetSessionToken failed', 'connection refused']);
-      expect(mfaProcessRuns()).toBe(1);
-    } finally {
-      box.remove();
-    }
-  });
-
   it('leaves nothing that stops the next run: a later caller tries again, and succeeds', async () => {
     const box = sandbox();
     const mfaProcessRuns = setUp(box, 0);
@@ -138,12 +117,10 @@ describe('a lock holder that is killed', () => {
   it('is taken over as before: a waiter gets its own code and session', async () => {
     const box = sandbox();
     const mfaProcessRuns = setUp(box, 30);
-    const holder = new BackgroundCli(box, ['credential-process', '-p', 'prod']);
-    background.push(holder);
+    const holder = start(box, ['credential-process', '-p', 'prod']);
     while (mfaProcessRuns() === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     box.writeConfig(readFileSync(box.configPath, 'utf8').replace('sleep 30', 'sleep 0'));
-    const waiter = new BackgroundCli(box, ['credential-process', '-p', 'prod']);
-    background.push(waiter);
+    const waiter = start(box, ['credential-process', '-p', 'prod']);
     await waiter.waitForStderr('waiting for another aws-mfa');
 
     holder.kill();

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BackgroundCli } from './harness/background.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useBackgroundClis } from './harness/background.js';
 import { type RecordedRequest, useMoto } from './harness/moto.js';
 import type { RunResult } from './harness/process.js';
 import { expectOnlyLockFoldersAdded, expectRefusal } from './harness/refusals.js';
@@ -41,14 +41,9 @@ const CONFIG = [
   '',
 ].join('\n');
 
-let background: BackgroundCli[] = [];
+const start = useBackgroundClis();
 
 beforeEach(() => moto.reset());
-afterEach(async () => {
-  for (const cli of background) if (cli.running) cli.kill();
-  await Promise.all(background.map((cli) => cli.exited.catch(() => undefined)));
-  background = [];
-});
 
 function setUp(box: Sandbox, extraConfig = ''): void {
   box.writeCredentials(longTermSection('root'));
@@ -261,12 +256,6 @@ describe('parallel cold callers', () => {
     expect(mfaProcess.runs()).toBe(1);
   });
 });
-
-function start(box: Sandbox, args: string[]): BackgroundCli {
-  const cli = new BackgroundCli(box, args);
-  background.push(cli);
-  return cli;
-}
 
 describe('refusals: one line, exit 2, before any prompt, STS call or write', () => {
   // [name, config, words, exit]: without a keychain to search (no D-Bus here), a root with no keys
