@@ -48,17 +48,16 @@ export async function listCommand(options: { json?: boolean | undefined }, deps:
     ...roleProfiles(files.configFile),
     ...sessions.keys(),
   ]);
-  const listings = [...names]
-    .sort()
-    .map((profile) =>
-      describeProfile(
-        profileSettingsFrom(files, profile, {}, deps.io.env),
-        keychainItems.get(profile),
-        sessions.get(profile),
-        deps.io.now(),
-        roleOf(files, profile, deps.io.env),
-      ),
+  const listings = [...names].sort().map((profile) => {
+    const settings = profileSettingsFrom(files, profile, {}, deps.io.env);
+    return describeProfile(
+      settings,
+      keychainItems.get(profile),
+      sessions.get(profile),
+      deps.io.now(),
+      roleOf(files, settings, deps.io.env),
     );
+  });
   deps.io.writeStdout(options.json ? `${JSON.stringify(listings, null, 2)}\n` : formatTable(listings));
   return 0;
 }
@@ -101,11 +100,11 @@ function roleProfiles(config: IniFile): string[] {
 }
 
 /** A role profile's ARN and root; a chain that cannot be served shows no root (aws-mfa credential-process says why). */
-function roleOf(files: AwsFiles, profile: string, env: Env): { roleArn: string; root: string | null } | undefined {
-  const roleArn = files.configFile.sections.get(profileSettingsFrom(files, profile, {}, env).configSectionName)?.get('role_arn');
+function roleOf(files: AwsFiles, settings: ProfileSettings, env: Env): { roleArn: string; root: string | null } | undefined {
+  const roleArn = files.configFile.sections.get(settings.configSectionName)?.get('role_arn');
   if (roleArn === undefined) return undefined;
   try {
-    return { roleArn, root: resolveProfileChain(files, profile, {}, env).root.profile };
+    return { roleArn, root: resolveProfileChain(files, settings.profile, {}, env).root.profile };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     return { roleArn, root: null };

@@ -59,11 +59,14 @@ export interface ProfileCredentials {
   /** The profile is a role: its sessions come from AssumeRole (console sign-in needs one). */
   readonly isRole: boolean;
   readonly region: string | undefined;
+  /** The partition of the role (`aws`, `aws-cn`, `aws-us-gov`), from its ARN; undefined for a profile without a role. */
+  readonly partition: string | undefined;
   readonly chain: ProfileChain;
 }
 
 export async function profileCredentials(options: SessionOptions, deps: SessionDependencies): Promise<ProfileCredentials> {
   const chain = await loadProfileChain(options, deps.io.env);
   const provider = chainProvider(chain, chainOptions(options), deps);
-  return { provide: async () => (await provider()).credentials, isRole: chain.hops.length > 0, region: chain.named.region, chain };
+  const partition = chain.hops.at(-1)?.roleArn.split(':')[1];
+  return { provide: async () => (await provider()).credentials, isRole: chain.hops.length > 0, region: chain.named.region, partition, chain };
 }
