@@ -68,5 +68,11 @@ export async function profileCredentials(options: SessionOptions, deps: SessionD
   const chain = await loadProfileChain(options, deps.io.env);
   const provider = chainProvider(chain, chainOptions(options), deps);
   const partition = chain.hops.at(-1)?.roleArn.split(':')[1];
-  return { provide: async () => (await provider()).credentials, isRole: chain.hops.length > 0, region: chain.named.region, partition, chain };
+  return {
+    provide: async () => (await provider()).credentials,
+    isRole: chain.hops.length > 0,
+    region: chain.named.region,
+    partition,
+    chain,
+  };
 }

@@ -10,6 +10,7 @@ import { envCommand } from '../../src/commands/env.js';
 import { loginCommand } from '../../src/commands/login.js';
 import { UsageError } from '../../src/core/errors.js';
 import type { SessionDependencies } from '../../src/providers/dependencies.js';
+import { profileCredentials } from '../../src/providers/session-for-profile.js';
 import { createFakeIo, type FakeIo } from '../fakes/fake-io.js';
 import { fakeSessionDependencies } from '../fakes/session-dependencies.js';
 
@@ -146,5 +147,25 @@ describe('clear of a root', () => {
     await clearCommand({ name: 'root' }, deps);
 
     expect(await deps.cache.readAll()).toEqual([]);
+  });
+});
+
+describe('profileCredentials, the provider the credential server and console take', () => {
+  it('says whether the profile is a role, its region and partition, and serves the role session from one chain', async () => {
+    const io = fakeIo();
+    const admin = await profileCredentials({ profile: 'admin', code: '123456' }, dependencies(io));
+    const root = await profileCredentials({ profile: 'root' }, dependencies(io));
+
+    const [first, second] = await Promise.all([admin.provide(), admin.provide()]);
+
+    expect({ isRole: admin.isRole, region: admin.region, partition: admin.partition }).toEqual({
+      isRole: true,
+      region: 'eu-west-1',
+      partition: 'aws',
+    });
+    expect({ isRole: root.isRole, partition: root.partition }).toEqual({ isRole: false, partition: undefined });
+    expect(first.accessKeyId).toBe('ASIAROLESESSION00001');
+    expect(second).toEqual(first);
+    expect(calls.filter((call) => call.startsWith('AssumeRole'))).toHaveLength(1);
   });
 });
