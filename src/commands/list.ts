@@ -133,7 +133,9 @@ function describeProfile(
 }
 
 function formatTable(listings: readonly ProfileListing[]): string {
-  const header = ['PROFILE', 'KEYS', 'KEY ID', 'MFA DEVICE', 'TOTP', 'SESSION', 'ROLE'];
+  // The ROLE column only when there are role profiles: the table stays as it was for those who have none.
+  const withRoles = listings.some((listing) => listing.roleArn !== null);
+  const header = ['PROFILE', 'KEYS', 'KEY ID', 'MFA DEVICE', 'TOTP', 'SESSION', ...(withRoles ? ['ROLE'] : [])];
   const rows = listings.map((listing) => [
     listing.profile,
     listing.keySource === 'role' ? `from ${listing.root ?? '?'}` : listing.keySource,
@@ -141,7 +143,7 @@ function formatTable(listings: readonly ProfileListing[]): string {
     listing.mfaSerial ?? '-',
     listing.totp ? 'yes' : 'no',
     listing.sessionExpiration === null ? '-' : `${listing.sessionValid ? 'until' : 'expired'} ${listing.sessionExpiration}`,
-    listing.roleArn ?? '-',
+    ...(withRoles ? [listing.roleArn ?? '-'] : []),
   ]);
   return alignColumns([header, ...rows]);
 }

@@ -413,5 +413,20 @@ describe('the AWS tools consuming role sessions', () => {
       sessionExpiration: null,
     });
     expect(listings.find((listing) => listing.profile === 'root')).toMatchObject({ keySource: 'file', roleArn: null, root: null });
+    const table = await box.runCli(['list'], { env: { DBUS_SESSION_BUS_ADDRESS: undefined } });
+    const rows = table.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/ {2,}/));
+    expect(rows[0]).toEqual(['PROFILE', 'KEYS', 'KEY ID', 'MFA DEVICE', 'TOTP', 'SESSION', 'ROLE']);
+    expect(rows.find((row) => row[0] === 'admin')).toEqual([
+      'admin',
+      'from root',
+      '-',
+      '-',
+      'no',
+      expect.stringMatching(/^until /),
+      ADMIN_ARN,
+    ]);
   });
 });
