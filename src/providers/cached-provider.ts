@@ -2,7 +2,6 @@ import { AwsMfaError, UsageError } from '../core/errors.js';
 import { describeFileError } from '../core/file-errors.js';
 import type { Io } from '../core/io.js';
 import { withLock } from '../store/lock.js';
-import { clearFailure, failureSince, recordFailure } from '../store/lock-failure.js';
 import type { CachedSession, SessionCache } from '../store/session-cache.js';
 import { type ExpectedSession, whyNotReusable } from './session-fit.js';
 
@@ -90,7 +89,7 @@ async function underLock(
   const waitingSince = Date.now();
   let waited = false;
   const reportHoldersFailure = async () => {
-    const failure = failureSince(lockPath, waitingSince);
+    const failure = deps.cache.failureSince(hop.profile, waitingSince);
     if (failure) throw new PassedOnFailure(failure);
   };
   const lockOptions = {
@@ -114,14 +113,16 @@ async function underLock(
     } catch (error) {
       // A refusal (exit 2) repeats in a waiter without a prompt or an AWS call: only failures are passed on.
       if (error instanceof AwsMfaError && !(error instanceof UsageError)) {
-        await recordFailure(lockPath, error).catch((recordError: unknown) =>
-          deps.io.debug(`recording the failure: ${String(recordError)}`),
-        );
+        await deps.cache
+          .recordFailure(hop.profile, error)
+          .catch((recordError: unknown) => deps.io.debug(`recording the failure: ${String(recordError)}`));
       }
       throw error;
     }
     await cacheSession(fresh, deps);
-    await clearFailure(lockPath).catch((clearError: unknown) => deps.io.debug(`clearing a failure record: ${String(clearError)}`));
+    await deps.cache
+      .clearFailure(hop.profile)
+      .catch((clearError: unknown) => deps.io.debug(`clearing a failure record: ${String(clearError)}`));
     return { ...fresh, reused: false };
   }).catch((error: unknown) => {
     throw error instanceof PassedOnFailure ? error.failure : error;

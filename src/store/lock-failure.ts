@@ -1,13 +1,10 @@
-import { promises as fs, readFileSync } from 'node:fs';
 import { AwsMfaError, type ExitCodeValue } from '../core/errors.js';
-import { isCode } from '../core/file-errors.js';
-import { writeFileAtomic } from './atomic-write.js';
 
 /**
  * What a lock's holder failed with, recorded beside the lock (`<lock>.failed`) before it releases
  * it, so that the processes that were waiting for it report the same failure at once instead of
  * each prompting and calling AWS in turn. One line of JSON with the error's words, which never hold
- * a secret, and the time it was recorded.
+ * a secret, and the time it was recorded. The session cache reads and writes it (SessionCache).
  */
 interface FailureRecord {
   at: number;
@@ -17,30 +14,16 @@ interface FailureRecord {
   hint: string | null;
 }
 
-function recordPath(lockPath: string): string {
-  return `${lockPath}.failed`;
+/** Far more than one line of an error. */
+export const MAX_FAILURE_RECORD_BYTES = 16 * 1024;
+
+export function failureRecord(error: AwsMfaError, at: number): string {
+  const record: FailureRecord = { at, exitCode: error.exitCode, what: error.what, why: error.why, hint: error.hint ?? null };
+  return `${JSON.stringify(record)}\n`;
 }
 
-export async function recordFailure(lockPath: string, error: AwsMfaError): Promise<void> {
-  const record: FailureRecord = { at: Date.now(), exitCode: error.exitCode, what: error.what, why: error.why, hint: error.hint ?? null };
-  await writeFileAtomic(recordPath(lockPath), `${JSON.stringify(record)}\n`, { mode: 0o600 });
-}
-
-/** A holder that succeeded leaves no failure behind for later waiters to find. */
-export async function clearFailure(lockPath: string): Promise<void> {
-  await fs.unlink(recordPath(lockPath)).catch((error: unknown) => {
-    if (!isCode(error, 'ENOENT')) throw error;
-  });
-}
-
-/** The failure recorded at or after `sinceMs` (when the caller started waiting), as the error to report; else undefined. */
-export function failureSince(lockPath: string, sinceMs: number): AwsMfaError | undefined {
-  let text: string;
-  try {
-    text = readFileSync(recordPath(lockPath), 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The failure a record holds when it was recorded at or after `sinceMs` (when the reader started waiting); else undefined. */
+export function failureSince(text: string, sinceMs: number): AwsMfaError | undefined {
   let record: Partial<FailureRecord>;
   try {
     record = JSON.parse(text) as Partial<FailureRecord>;

@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SessionCredentials } from '../core/credentials.js';
+import type { AwsMfaError } from '../core/errors.js';
 import { isCode } from '../core/file-errors.js';
 import type { CredentialProcessObject } from '../output/credential-process-json.js';
 import { fromCredentialProcessObject, toCredentialProcessObject } from '../output/credential-process-json.js';
+import { failureRecord, failureSince, MAX_FAILURE_RECORD_BYTES } from './lock-failure.js';
 import { PrivateFiles } from './private-files.js';
 
 /** The long-term keys at the root of a chain: a changed key (or device) invalidates what came from them. */
@@ -69,6 +71,26 @@ export class SessionCache {
     this.#files.ensureFolder(locks);
     this.#files.checkFile(this.sessionFile(profile));
     return path.join(locks, `${profileFileStem(profile)}.lock`);
+  }
+
+  /** Records the failure of the process that held the profile's lock, for those waiting on it (store/lock-failure.ts). */
+  async recordFailure(profile: string, error: AwsMfaError): Promise<void> {
+    await this.#files.write(this.failureFile(profile), failureRecord(error, Date.now()));
+  }
+
+  /** The failure recorded for the profile's lock at or after `sinceMs`, if any. */
+  failureSince(profile: string, sinceMs: number): AwsMfaError | undefined {
+    const bytes = this.#files.read(this.failureFile(profile), MAX_FAILURE_RECORD_BYTES);
+    return bytes === undefined || bytes === 'too-large' ? undefined : failureSince(bytes.toString('utf8'), sinceMs);
+  }
+
+  /** A holder that succeeded leaves no failure behind. */
+  async clearFailure(profile: string): Promise<void> {
+    await removeFile(this.failureFile(profile));
+  }
+
+  private failureFile(profile: string): string {
+    return `${this.lockPathFor(profile)}.failed`;
   }
 
   async read(profile: string): Promise<CachedSession | undefined> {
