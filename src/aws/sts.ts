@@ -84,7 +84,7 @@ export async function assumeRole(request: AssumeRoleRequest): Promise<SessionTok
   const retryStrategy = request.mfa ? new RetryUnlessTheCodeMayHaveBeenUsed(MAX_ATTEMPTS) : undefined;
   return withClient(createStsClient(request, retryStrategy), async (sts) => {
     const output = await sts.call(
-      `AssumeRole of ${request.roleArn}`,
+      'AssumeRole',
       (client) =>
         client.send(
           new AssumeRoleCommand({

@@ -296,7 +296,7 @@ describe('assumeRole errors, against a fake STS that answers as AWS does', () =>
         'AccessDenied',
         `User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`,
       ),
-      /^aws-mfa: AssumeRole of arn:aws:iam::111111111111:role\/admin failed: access denied: .*sts:AssumeRole on resource.* \(the trust policy of arn:aws:iam::111111111111:role\/admin must allow .*MultiFactorAuthPresent/,
+      /^aws-mfa: AssumeRole failed: access denied: .*sts:AssumeRole on resource: arn:aws:iam::111111111111:role\/admin \(the trust policy of arn:aws:iam::111111111111:role\/admin must allow .*MultiFactorAuthPresent/,
     ],
     [
       'the 1 h cap of role chaining',
