@@ -5,12 +5,17 @@ import { stdoutWriter } from './cli/standard-output.js';
 // The session commands are imported statically: the cached path then reads one bundle chunk, not
 // a chain of them. Every other command, and everything a new session needs, is loaded on demand.
 import { credentialProcessCommand } from './commands/credential-process.js';
+import type { DoctorDependencies } from './commands/doctor.js';
 import { envCommand } from './commands/env.js';
 import { execCommand } from './commands/exec.js';
 import { loginCommand } from './commands/login.js';
+import { cacheDirectory } from './config/paths.js';
 import { AwsMfaError, ExitCode } from './core/errors.js';
 import type { Io, Terminal } from './core/io.js';
-import { sessionDependencies } from './session/dependencies.js';
+import { systemMfaPrompts } from './prompt/system-mfa-prompts.js';
+import type { SessionDependencies } from './providers/dependencies.js';
+import type { ProfileKeychain } from './store/profile-keychain.js';
+import { SessionCache } from './store/session-cache.js';
 
 /** Set by the bundler (rollup.config.mjs) from package.json. */
 declare const AWS_MFA_VERSION: string;
@@ -36,50 +41,104 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: Io): Promise<number> {
   const options = invocation.options;
-  const operand = invocation.operands[0] ?? '';
+  const name = invocation.operands[0] ?? '';
+  const deps = sessionDependencies(io);
   switch (invocation.command) {
     case 'login':
-      return loginCommand(options, io);
+      return loginCommand(options, deps);
     case 'credential-process':
-      return credentialProcessCommand(options, io);
+      return credentialProcessCommand(options, deps);
     case 'env':
-      return envCommand(options, io);
+      return envCommand(options, deps);
     case 'exec':
-      return execCommand(invocation.operands, options, io);
+      return execCommand({ ...options, command: invocation.operands }, deps);
     case 'add':
-      return (await import('./commands/add.js')).addCommand(operand, options, sessionDependencies(io));
+      return (await import('./commands/add.js')).addCommand({ ...options, name }, deps);
     case 'remove':
-      return (await import('./commands/remove.js')).removeCommand(operand, options, sessionDependencies(io));
+      return (await import('./commands/remove.js')).removeCommand({ ...options, name }, deps);
     case 'list':
-      return (await import('./commands/list.js')).listCommand(options, sessionDependencies(io));
+      return (await import('./commands/list.js')).listCommand(options, deps);
     case 'clear':
-      return (await import('./commands/clear.js')).clearCommand(invocation.operands[0], sessionDependencies(io));
+      return (await import('./commands/clear.js')).clearCommand({ name: invocation.operands[0] }, deps);
     case 'code':
-      return (await import('./commands/code.js')).codeCommand(operand, sessionDependencies(io));
+      return (await import('./commands/code.js')).codeCommand({ name }, deps);
     case 'configure':
-      return (await import('./commands/configure.js')).configureCommand(operand, { io, programPath: process.argv[1] ?? 'aws-mfa' });
+      return (await import('./commands/configure.js')).configureCommand(
+        { ...options, name },
+        { io, programPath: process.argv[1] ?? 'aws-mfa' },
+      );
     case 'policy':
-      return (await import('./commands/policy.js')).policyCommand(options, io);
+      return (await import('./commands/policy.js')).policyCommand(options, { io });
     case 'audit':
-      return (await import('./commands/audit.js')).auditCommand(options, io);
+      return (await import('./commands/audit.js')).auditCommand(options, deps);
     case 'enroll':
-      return (await import('./commands/enroll.js')).enrollCommand(options, io);
+      return (await import('./commands/enroll.js')).enrollCommand(options, deps);
     case 'rotate':
-      return (await import('./commands/rotate.js')).rotateCommand(options, io);
-    case 'doctor': {
-      const [{ doctorCommand }, { doctorDependencies }] = await Promise.all([
-        import('./commands/doctor.js'),
-        import('./doctor/dependencies.js'),
-      ]);
-      return doctorCommand(options, doctorDependencies(io, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR));
-    }
+      return (await import('./commands/rotate.js')).rotateCommand(options, deps);
+    case 'doctor':
+      return (await import('./commands/doctor.js')).doctorCommand(options, await doctorDependencies(deps));
     case 'completion':
-      return (await import('./commands/completion.js')).completionCommand(operand, io);
+      return (await import('./commands/completion.js')).completionCommand(name, io);
     case '__complete': {
       const { inventoryKeychain } = await import('./store/keychain-inventory.js');
-      return (await import('./commands/complete.js')).completeCommand(operand, io, () => inventoryKeychain(io.platform, io.env));
+      return (await import('./commands/complete.js')).completeCommand(name, io, () => inventoryKeychain(io.platform, io.env));
     }
   }
+}
+
+/**
+ * The real dependencies of every command. The keychain, the AWS SDK and its clients are imported
+ * only when called, so the cached path loads none of them.
+ */
+function sessionDependencies(io: Io): SessionDependencies {
+  const cacheFolder = cacheDirectory(io.env, io.platform);
+  return {
+    io,
+    cache: new SessionCache(cacheFolder),
+    cacheDirectory: cacheFolder,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    openProfileKeychain: profileKeychainOpener(io),
+    getSessionToken: async (request) => (await import('./aws/sts.js')).getSessionToken(request),
+    assumeRole: async (request) => (await import('./aws/sts.js')).assumeRole(request),
+    getCallerIdentity: async (request) => (await import('./aws/sts.js')).getCallerIdentity(request),
+    listMfaDevices: async (request) => (await import('./aws/iam.js')).listMfaDevices(request),
+    mfaPrompts: systemMfaPrompts(io),
+  };
+}
+
+/** The real dependencies of doctor; keytar and the STS client load only for --online. */
+async function doctorDependencies(deps: SessionDependencies): Promise<DoctorDependencies> {
+  const { io } = deps;
+  const [{ inventoryKeychain }, { fetchServerDate }, { resolveKeySource }] = await Promise.all([
+    import('./store/keychain-inventory.js'),
+    import('./doctor/sts-date.js'),
+    import('./providers/key-source.js'),
+  ]);
+  return {
+    io,
+    colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    inventoryKeychain: () => inventoryKeychain(io.platform, io.env),
+    readCachedSession: (profile) => deps.cache.read(profile),
+    fetchServerDate: (url, caBundle) => fetchServerDate(url, io.env, caBundle),
+    readLongTermKeys: async (settings) => (await resolveKeySource(settings, deps.openProfileKeychain, io.debug)).keys,
+    getCallerIdentity: async (keys, settings) =>
+      (await import('./aws/sts.js')).getCallerIdentity({ credentials: keys, target: settings.sts, env: io.env, debug: io.debug }),
+  };
+}
+
+/** Opens the keychain once, on first use. */
+function profileKeychainOpener(io: Io): () => Promise<ProfileKeychain> {
+  let opened: Promise<ProfileKeychain> | undefined;
+  return () => {
+    opened ??= (async () => {
+      const [{ openKeychain }, { ProfileKeychain }] = await Promise.all([
+        import('./store/keychain.js'),
+        import('./store/profile-keychain.js'),
+      ]);
+      return new ProfileKeychain(await openKeychain(io.platform, io.env));
+    })();
+    return opened;
+  };
 }
 
 function reportError(error: unknown, io: Io, debugEnabled: boolean): number {

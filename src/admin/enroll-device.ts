@@ -1,11 +1,11 @@
 import { AwsCallError, translateAwsError } from '../aws/aws-error.js';
-import type { AwsClientRequest } from '../aws/client-options.js';
+import { clientRequest } from '../aws/client-request.js';
 import { createVirtualMfaDevice, deleteVirtualMfaDevice, enableMfaDevice, type NewVirtualMfaDevice } from '../aws/iam.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { codeFromSeed, type MfaCodeDependencies } from '../mfa/code-source.js';
 import { normalizeTotpSeed } from '../mfa/totp.js';
-import { saveMfaSerial } from '../session/mfa-serial.js';
+import { saveMfaSerial } from '../providers/mfa-serial.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 import type { SessionCache } from '../store/session-cache.js';
 import { showSeedOnce } from './enroll-display.js';
@@ -23,7 +23,10 @@ export interface EnrollDeviceDependencies extends MfaCodeDependencies {
  * that no enabled device lacks its seed. Anything failing after the device was created deletes it again.
  */
 export async function createAndEnableDevice(plan: EnrollPlan, deps: EnrollDeviceDependencies): Promise<NewVirtualMfaDevice> {
-  const created = await createVirtualMfaDevice({ ...iamRequest(plan, deps.io), deviceName: plan.deviceName }).catch((error: unknown) => {
+  const created = await createVirtualMfaDevice({
+    ...clientRequest(plan.credentials, plan.settings.iam, deps.io),
+    deviceName: plan.deviceName,
+  }).catch((error: unknown) => {
     throw withEnrollHint(plan, error);
   });
   let keychainUpdated = false;
@@ -32,7 +35,12 @@ export async function createAndEnableDevice(plan: EnrollPlan, deps: EnrollDevice
     const codes = await codesOfTwoSteps(device, deps);
     keychainUpdated = await updateKeychainItem(plan, device, deps);
     if (!plan.store) await showSeedOnce(plan, device, deps.io);
-    await enableMfaDevice({ ...iamRequest(plan, deps.io), userName: plan.userName, serialNumber: device.serialNumber, codes });
+    await enableMfaDevice({
+      ...clientRequest(plan.credentials, plan.settings.iam, deps.io),
+      userName: plan.userName,
+      serialNumber: device.serialNumber,
+      codes,
+    });
     return device;
   } catch (error) {
     throw await undoEnrolment(plan, created.serialNumber, withEnrollHint(plan, error), { keychainUpdated, deps });
@@ -95,7 +103,7 @@ async function undoEnrolment(
 
 async function deleteDevice(plan: EnrollPlan, serialNumber: string, io: Io): Promise<string> {
   try {
-    await deleteVirtualMfaDevice({ ...iamRequest(plan, io), serialNumber });
+    await deleteVirtualMfaDevice({ ...clientRequest(plan.credentials, plan.settings.iam, io), serialNumber });
     return `the MFA device ${serialNumber} was deleted again`;
   } catch (error) {
     const deactivate =
@@ -141,8 +149,4 @@ function enrollHint(plan: EnrollPlan, failure: AwsMfaError): string | undefined 
     return `pass another --device-name; if the device named ${plan.deviceName} is a leftover, never enabled, delete it (see \`aws iam list-virtual-mfa-devices --assignment-status Unassigned\`)`;
   }
   return undefined;
-}
-
-function iamRequest(plan: EnrollPlan, io: Io): AwsClientRequest {
-  return { credentials: plan.credentials, target: plan.settings.iam, env: io.env, debug: io.debug };
 }

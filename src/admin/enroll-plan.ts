@@ -3,11 +3,11 @@ import { getUser, principalOf } from '../aws/iam.js';
 import { getCallerIdentity } from '../aws/sts.js';
 import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
+import type { SessionCredentials } from '../core/credentials.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
-import type { SessionCredentials } from '../session/credentials.js';
-import { resolveKeySource } from '../session/key-source.js';
-import type { SessionOptions } from '../session/session-for-profile.js';
+import { resolveKeySource } from '../providers/key-source.js';
+import type { SessionOptions } from '../providers/session-for-profile.js';
 import type { KeychainProfile, ProfileKeychain } from '../store/profile-keychain.js';
 import { requireTerminalForSeed } from './enroll-display.js';
 

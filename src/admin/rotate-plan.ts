@@ -2,11 +2,11 @@ import { type AccessKeyInfo, listAccessKeys, principalOf } from '../aws/iam.js';
 import { getCallerIdentity } from '../aws/sts.js';
 import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
+import { maskKeyId, type SessionCredentials } from '../core/credentials.js';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
-import { maskKeyId, type SessionCredentials } from '../session/credentials.js';
-import { type KeySource, resolveKeySource } from '../session/key-source.js';
-import type { SessionOptions } from '../session/session-for-profile.js';
+import { type KeySource, resolveKeySource } from '../providers/key-source.js';
+import type { SessionOptions } from '../providers/session-for-profile.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 
 export interface RotatePlanDependencies {

@@ -1,9 +1,9 @@
 import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import type { LongTermKeys } from '../core/credentials.js';
 import type { Io } from '../core/io.js';
-import type { LongTermKeys } from '../session/credentials.js';
-import type { KeySource } from '../session/key-source.js';
+import type { KeySource } from '../providers/key-source.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
 
 export interface StoreKeysDependencies {

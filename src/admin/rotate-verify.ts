@@ -1,8 +1,8 @@
 import { AwsCallError } from '../aws/aws-error.js';
 import type { AwsClientRequest } from '../aws/client-options.js';
 import { getCallerIdentity } from '../aws/sts.js';
+import type { LongTermKeys } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
-import type { LongTermKeys } from '../session/credentials.js';
 
 /** Doubling, about 20 s in all: IAM usually takes a few seconds to make a new key known everywhere. */
 const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 5_000];

@@ -1,4 +1,5 @@
 import { AwsMfaError } from '../core/errors.js';
+import { describeClockSkew } from './clock-skew.js';
 
 /** What went wrong, for callers that add their own advice (e.g. a TOTP seed and a wrong code). */
 export type AwsFailureKind =
@@ -40,10 +41,14 @@ export interface AwsCallContext {
   proxy?: string | undefined;
   /** The Date header of the last response. */
   serverDate?: Date | undefined;
+  /** The local time to compare it with (the Io's clock). */
+  now?: Date | undefined;
   /** Values that must never appear in a message (key id, secret, MFA code). */
   secrets?: readonly string[];
   /** Advice for an AccessDenied that fits the operation better than the general one. */
   accessDeniedHint?: string | undefined;
+  /** The operation was signed with session credentials (AssumeRole from the MFA session): an expired token is theirs. */
+  signedWithSession?: boolean | undefined;
 }
 
 interface Failure {
@@ -126,17 +131,19 @@ function serviceFailure(code: string | undefined, message: string, raw: RawAwsEr
       return clockSkew(context);
     case 'ExpiredToken':
     case 'ExpiredTokenException':
-      return {
-        kind: 'expired-token',
-        why: 'AWS says the security token has expired',
-        hint: 'long-term keys must be an IAM user access key (AKIA…), not a session',
-      };
+      return context.signedWithSession
+        ? {
+            kind: 'expired-token',
+            why: 'AWS says the session that signed the request has expired',
+            hint: "check this computer's clock; `aws-mfa clear` drops the cached sessions",
+          }
+        : {
+            kind: 'expired-token',
+            why: 'AWS says the security token has expired',
+            hint: 'long-term keys must be an IAM user access key (AKIA…), not a session',
+          };
     case 'ValidationError':
-      return {
-        kind: 'validation',
-        why: `AWS rejected the request: ${withoutEchoedValues(message)}`,
-        hint: 'check the MFA serial and the duration',
-      };
+      return validationFailure(message);
     case 'RegionDisabledException':
       return {
         kind: 'region-disabled',
@@ -148,12 +155,35 @@ function serviceFailure(code: string | undefined, message: string, raw: RawAwsEr
   return { kind: 'unexpected', why: message ? `${code}: ${message}` : `${code} (HTTP ${status})` };
 }
 
+/** AssumeRole's limits on DurationSeconds have advice of their own. */
+function validationFailure(message: string): Failure {
+  if (/DurationSeconds/i.test(message) && /chaining|1 hour/i.test(message)) {
+    return {
+      kind: 'validation',
+      why: 'AWS caps a role session assumed with session credentials (the MFA session, or another role: role chaining) at 1 hour',
+      hint: 'set duration_seconds to 3600 or less; only the first role of a chain may ask for more (aws-mfa then assumes it with the long-term keys and a code)',
+    };
+  }
+  if (/DurationSeconds/i.test(message) && /MaxSessionDuration/i.test(message)) {
+    return {
+      kind: 'validation',
+      why: "duration_seconds is longer than the role's maximum session duration",
+      hint: "lower duration_seconds, or raise the role's MaxSessionDuration",
+    };
+  }
+  return {
+    kind: 'validation',
+    why: `AWS rejected the request: ${withoutEchoedValues(message)}`,
+    hint: 'check the MFA serial and the duration',
+  };
+}
+
 function accessDenied(message: string, context: AwsCallContext): Failure {
   if (/invalid MFA one time pass code/i.test(message)) {
     return {
       kind: 'wrong-mfa-code',
       why: 'AWS rejected the MFA code (wrong, or already used)',
-      hint: clockAdvice(context.serverDate) ?? 'wait for the next code and try again',
+      hint: clockAdvice(context) ?? 'wait for the next code and try again',
     };
   }
   if (/unable to validate MFA code/i.test(message)) {
@@ -189,19 +219,14 @@ function clockSkew(context: AwsCallContext): Failure {
   return {
     kind: 'clock-skew',
     why: 'AWS refused the request time',
-    hint: clockAdvice(context.serverDate) ?? 'check this computer’s clock and time zone',
+    hint: clockAdvice(context) ?? 'check this computer’s clock and time zone',
   };
 }
 
-/** TOTP steps are 30 s; a clock further off than that produces wrong codes. */
-const CLOCK_TOLERANCE_SECONDS = 30;
-
-function clockAdvice(serverDate: Date | undefined): string | undefined {
-  if (serverDate === undefined) return undefined;
-  const skewSeconds = Math.round((Date.now() - serverDate.getTime()) / 1000);
-  if (Math.abs(skewSeconds) < CLOCK_TOLERANCE_SECONDS) return undefined;
-  const direction = skewSeconds > 0 ? 'ahead of' : 'behind';
-  return `this computer’s clock is ${Math.abs(skewSeconds)} s ${direction} AWS’s: sync it, codes depend on it`;
+/** Advice for a refused code or request time, from the Date of AWS's response and the local clock. */
+function clockAdvice(context: AwsCallContext): string | undefined {
+  const skew = describeClockSkew(context.serverDate, context.now ?? new Date());
+  return skew === undefined ? undefined : `${skew}: sync it, codes depend on it`;
 }
 
 function unavailable(detail: string, context: AwsCallContext): Failure {

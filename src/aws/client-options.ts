@@ -6,9 +6,9 @@ import type {
   HttpResponse,
   MiddlewareStack,
 } from '@smithy/types';
+import type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
-import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 import { type AwsCallContext, translateAwsError } from './aws-error.js';
 import { EnvHttpHandler } from './http-handler.js';
 import type { ServiceTarget } from './service-target.js';
@@ -22,6 +22,8 @@ export interface AwsClientRequest {
   target: ServiceTarget;
   env: Env;
   debug?: ((line: string) => void) | undefined;
+  /** The clock that errors compare AWS's Date with (the Io's); the system clock when not given. */
+  now?: (() => Date) | undefined;
 }
 
 /** The AWS CLI's choice when no region is configured. */
@@ -46,7 +48,7 @@ export interface ClientOptions {
 }
 
 /** Per call: values to scrub besides the credentials (an MFA code), and advice for an AccessDenied. */
-export type CallContext = Pick<AwsCallContext, 'secrets' | 'accessDeniedHint'>;
+export type CallContext = Pick<AwsCallContext, 'secrets' | 'accessDeniedHint' | 'signedWithSession'>;
 
 /** What aws-mfa needs of an @aws-sdk/client-* client. */
 interface SdkClient {
@@ -109,7 +111,9 @@ export class ServiceClient<Client extends SdkClient> {
     } catch (error) {
       throw translateAwsError(error, operation, {
         ...this.exchange,
+        now: this.request.now?.(),
         accessDeniedHint: context.accessDeniedHint,
+        signedWithSession: context.signedWithSession,
         secrets: [...credentialSecrets(this.request.credentials), ...(context.secrets ?? [])],
       });
     }

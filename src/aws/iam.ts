@@ -11,7 +11,7 @@ import {
   ListMFADevicesCommand,
   type MFADevice,
 } from '@aws-sdk/client-iam';
-import type { LongTermKeys } from '../session/credentials.js';
+import type { LongTermKeys } from '../core/credentials.js';
 import { type AwsClientRequest, type CallContext, incompleteResponse, ServiceClient, withClient } from './client-options.js';
 
 export type IamClient = ServiceClient<IAMClient>;

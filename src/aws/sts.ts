@@ -8,12 +8,12 @@ import {
 } from '@aws-sdk/client-sts';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
+import type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
 import type { Env } from '../core/io.js';
-import type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
 import { type AwsClientRequest, incompleteResponse, MAX_ATTEMPTS, ServiceClient, withClient } from './client-options.js';
 import type { ServiceTarget } from './service-target.js';
 
-export type { LongTermKeys, SessionCredentials } from '../session/credentials.js';
+export type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
 export { DEFAULT_REGION } from './client-options.js';
 
 export type StsTarget = ServiceTarget;
@@ -26,6 +26,7 @@ export interface GetSessionTokenRequest {
   target: StsTarget;
   env: Env;
   debug?: (line: string) => void;
+  now?: () => Date;
 }
 
 export interface SessionTokenResult {
@@ -53,9 +54,9 @@ export interface CallerIdentity {
 }
 
 export async function getSessionToken(request: GetSessionTokenRequest): Promise<SessionTokenResult> {
-  const { keys, target, env, debug } = request;
+  const { keys, target, env, debug, now } = request;
   return withClient(
-    createStsClient({ credentials: keys, target, env, debug }, new RetryUnlessTheCodeMayHaveBeenUsed(MAX_ATTEMPTS)),
+    createStsClient({ credentials: keys, target, env, debug, now }, new RetryUnlessTheCodeMayHaveBeenUsed(MAX_ATTEMPTS)),
     async (sts) => {
       const output = await sts.call(
         'GetSessionToken',
@@ -95,7 +96,11 @@ export async function assumeRole(request: AssumeRoleRequest): Promise<SessionTok
             TokenCode: request.mfa?.tokenCode,
           }),
         ),
-      { secrets: request.mfa ? [request.mfa.tokenCode] : [] },
+      {
+        secrets: request.mfa ? [request.mfa.tokenCode] : [],
+        accessDeniedHint: `the trust policy of ${request.roleArn} must allow who assumes it (the IAM user with MFA, aws:MultiFactorAuthPresent, or the previous role of the chain), and their own policies sts:AssumeRole on it`,
+        signedWithSession: 'sessionToken' in request.credentials,
+      },
     );
     return { credentials: toSessionCredentials(output.Credentials, 'AssumeRole'), serverDate: sts.serverDate };
   });

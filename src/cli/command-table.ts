@@ -138,7 +138,7 @@ export const COMMANDS = [
   {
     name: 'configure',
     description: 'add credential_process = aws-mfa credential-process --profile NAME to the config file',
-    options: [],
+    options: [{ long: 'as', value: 'profile', description: 'write the line into this profile instead (required for a role profile)' }],
     operand: PROFILE_NAME,
   },
   {

@@ -1,17 +1,20 @@
+import { holdsLongTermKeys } from '../config/credentials-section.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { removeSection, removeSectionKeys } from '../config/ini-file.js';
-import { holdsLongTermKeys, loadProfileSettings, type ProfileSettings } from '../config/profile-settings.js';
+import { loadProfileSettings, type ProfileSettings } from '../config/profile-settings.js';
 import { validateLongTermKeyId, validateMfaSerial, validateProfileName, validateSecretAccessKey } from '../config/validate.js';
+import type { LongTermKeys } from '../core/credentials.js';
+import { maskKeyId } from '../core/credentials.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { normalizeTotpSeed } from '../mfa/totp.js';
 import { askOnTerminal } from '../prompt/ask-on-terminal.js';
-import type { LongTermKeys } from '../session/credentials.js';
-import { maskKeyId } from '../session/credentials.js';
 import type { KeychainProfile, ProfileKeychain } from '../store/profile-keychain.js';
 import type { SessionCache } from '../store/session-cache.js';
 
 export interface AddOptions {
+  /** The profile to store the keys for. */
+  readonly name: string;
   /** Read the keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as aws-vault does. */
   readonly env?: boolean | undefined;
   readonly mfaSerial?: string | undefined;
@@ -31,8 +34,8 @@ const KEY_NAMES = ['aws_access_key_id', 'aws_secret_access_key'];
 const NO_TERMINAL_HINT = 'pass --env with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set, or --import';
 
 /** `add NAME`: long-term keys (and an MFA serial, a TOTP seed) into the OS keychain; never from argv. */
-export async function addCommand(name: string, options: AddOptions, deps: AddDependencies): Promise<number> {
-  const profile = validateProfileName(name);
+export async function addCommand(options: AddOptions, deps: AddDependencies): Promise<number> {
+  const profile = validateProfileName(options.name);
   if (options.mfaSerial !== undefined) validateMfaSerial(options.mfaSerial, '--mfa-serial');
   if (options.env && options.import) throw new UsageError('bad usage', '--env and --import both say where the keys come from');
   const settings = await loadProfileSettings(profile, {}, deps.io.env);

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import { setTimeout as wait } from 'node:timers/promises';
 import { AUDIT_FORMATS, type AuditFormat, formatAccountFindings, formatFindings, isAuditFormat } from '../admin/audit-output.js';
 import {
   type CredentialReport,
@@ -22,11 +21,12 @@ import type { AwsClientRequest, AwsCredentials } from '../aws/client-options.js'
 import type { CredentialReportDownload } from '../aws/iam-credential-report.js';
 import type { ServiceTarget } from '../aws/service-target.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import { formatExpiration } from '../core/credentials.js';
 import { AwsMfaError, ExitCode, UsageError } from '../core/errors.js';
 import { describeFileError, isCode } from '../core/file-errors.js';
 import type { Io } from '../core/io.js';
-import { formatExpiration } from '../session/credentials.js';
-import { type ProfileSession, type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
+import type { SessionDependencies } from '../providers/dependencies.js';
+import { type ProfileSession, type SessionOptions, sessionForProfile } from '../providers/session-for-profile.js';
 
 export interface AuditOptions extends SessionOptions {
   /** A report file (`-`: stdin) instead of the account's report. */
@@ -45,7 +45,7 @@ export interface AuditDependencies {
   /** The jitter of the throttling backoff. */
   readonly random: RetryTiming['random'];
   /** The profile's MFA session and settings, obtained (or reused) as `login` would. */
-  readonly profileSession: () => Promise<ProfileSession>;
+  readonly profileSession: () => Promise<Pick<ProfileSession, 'credentials' | 'settings'>>;
 }
 
 /** A report of the 5000 users an account may have is a few MiB; a guard against reading a wrong file whole. */
@@ -62,8 +62,8 @@ const ERASE_LINE = '\r\x1b[K';
  * `audit`: the users without MFA in the IAM credential report, on stdout; exit 3 when there is
  * any. With `--organization`, those of every account of the organisation.
  */
-export async function auditCommand(options: AuditOptions, io: Io): Promise<number> {
-  return audit(options, { io, sleep: wait, random: Math.random, profileSession: () => sessionForProfile(options, io) });
+export async function auditCommand(options: AuditOptions, deps: SessionDependencies): Promise<number> {
+  return audit(options, { io: deps.io, sleep: deps.sleep, random: Math.random, profileSession: () => sessionForProfile(options, deps) });
 }
 
 export async function audit(options: AuditOptions, deps: AuditDependencies): Promise<number> {

@@ -3,9 +3,9 @@ import type { Io } from '../core/io.js';
 import type { SessionCache } from '../store/session-cache.js';
 
 /** `clear [NAME]`: drops cached sessions, of one profile or all; the next use asks for a code. */
-export async function clearCommand(name: string | undefined, deps: { io: Io; cache: SessionCache }): Promise<number> {
-  if (name !== undefined) {
-    const profile = validateProfileName(name);
+export async function clearCommand(input: { readonly name: string | undefined }, deps: { io: Io; cache: SessionCache }): Promise<number> {
+  if (input.name !== undefined) {
+    const profile = validateProfileName(input.name);
     const dropped = await deps.cache.delete(profile);
     deps.io.writeStderr(dropped ? `aws-mfa: dropped the cached session of ${profile}\n` : `aws-mfa: no cached session for ${profile}\n`);
     return 0;

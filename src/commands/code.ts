@@ -15,8 +15,8 @@ export interface CodeDependencies {
  * `code NAME`: the current TOTP code from the stored seed, for the console sign-in. It counts as a
  * use of its time step: a later login waits for the next one rather than send it again.
  */
-export async function codeCommand(name: string, deps: CodeDependencies): Promise<number> {
-  const profile = validateProfileName(name);
+export async function codeCommand(input: { readonly name: string }, deps: CodeDependencies): Promise<number> {
+  const profile = validateProfileName(input.name);
   const item = await (await deps.openProfileKeychain()).get(profile);
   if (!item?.totpSeed) {
     throw new UsageError(`no TOTP seed for ${profile}`, item ? 'its keychain item holds keys only' : 'the keychain holds no item for it', {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { holdsLongTermKeys } from '../config/credentials-section.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
-import { loadProfileSettings, type ProfileSettings, sessionTokenIn } from '../config/profile-settings.js';
+import { type ProfileSettings, profileSettingsFrom, readAwsFiles } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
@@ -13,10 +14,32 @@ export interface ConfigureDependencies {
   readonly programPath: string;
 }
 
-/** `configure NAME`: `credential_process = aws-mfa credential-process --profile NAME` in the config profile. */
-export async function configureCommand(name: string, deps: ConfigureDependencies): Promise<number> {
-  const profile = validateProfileName(name);
-  const settings = await loadProfileSettings(profile, {}, deps.io.env);
+export interface ConfigureInput {
+  /** The profile whose sessions aws-mfa serves. */
+  readonly name: string;
+  /** The config profile that gets the credential_process line (default: NAME itself). */
+  readonly as?: string | undefined;
+}
+
+/**
+ * `configure NAME [--as OTHER]`: `credential_process = aws-mfa credential-process --profile NAME`
+ * in the config profile NAME, or OTHER. A role profile needs OTHER: botocore prefers role_arn to
+ * credential_process in one profile.
+ */
+export async function configureCommand(input: ConfigureInput, deps: ConfigureDependencies): Promise<number> {
+  const profile = validateProfileName(input.name);
+  const target = input.as === undefined ? profile : validateProfileName(input.as);
+  const files = await readAwsFiles(deps.io.env);
+  const served = profileSettingsFrom(files, profile, {}, deps.io.env);
+  if (target === profile && isRoleProfile(served)) {
+    throw new UsageError(
+      `will not configure ${profile}`,
+      `[${served.configSectionName}] has role_arn, which the AWS tools prefer to credential_process in one profile`,
+      { hint: `write the line into a profile of its own: \`aws-mfa configure ${profile} --as ${profile}-mfa\`` },
+    );
+  }
+  const settings = target === profile ? served : profileSettingsFrom(files, target, {}, deps.io.env);
+  if (target !== profile) refuseRoleTarget(settings);
   refuseKeysInCredentialsSection(settings);
   const credentialProcess = `${commandName(deps)} credential-process --profile ${quoteArgument(profile)}`;
   if (settings.credentialProcess === credentialProcess) {
@@ -30,10 +53,25 @@ export async function configureCommand(name: string, deps: ConfigureDependencies
     edit: (current) => setSectionKeys(current.text ?? '', settings.configSectionName, [['credential_process', credentialProcess]]),
   });
   const replaced = settings.credentialProcess === undefined ? '' : ' (replacing its previous credential_process)';
+  const from = target === profile ? '' : ` of ${profile}`;
   deps.io.writeStderr(
-    `aws-mfa: AWS tools using profile ${profile} now get MFA sessions from aws-mfa${replaced}: set in [${settings.configSectionName}] of ${settings.configFile.path}\n`,
+    `aws-mfa: AWS tools using profile ${target} now get the sessions${from} from aws-mfa${replaced}: set in [${settings.configSectionName}] of ${settings.configFile.path}\n`,
   );
   return 0;
+}
+
+function isRoleProfile(settings: ProfileSettings): boolean {
+  return settings.configFile.sections.get(settings.configSectionName)?.has('role_arn') ?? false;
+}
+
+/** The line would be ignored there: botocore assumes the role instead. */
+function refuseRoleTarget(settings: ProfileSettings): void {
+  if (!isRoleProfile(settings)) return;
+  throw new UsageError(
+    `will not configure ${settings.profile}`,
+    `[${settings.configSectionName}] has role_arn, which the AWS tools would use instead of credential_process`,
+    { hint: 'name a profile of its own with --as' },
+  );
 }
 
 /** The AWS CLI and SDKs read keys in `[NAME]` of the credentials file before credential_process. */
@@ -41,9 +79,9 @@ function refuseKeysInCredentialsSection(settings: ProfileSettings): void {
   const section = settings.credentialsFile.sections.get(settings.profile);
   if (!section?.get('aws_access_key_id')) return;
   const where = `[${settings.profile}] in ${settings.credentialsFile.path}`;
-  const hint = sessionTokenIn(section)
-    ? `delete ${where}: it holds a session written by \`aws-mfa login\`, and credential-process keeps its own`
-    : `move its long-term keys into the keychain with \`aws-mfa add ${settings.profile} --import\``;
+  const hint = holdsLongTermKeys(section)
+    ? `move its long-term keys into the keychain with \`aws-mfa add ${settings.profile} --import\``
+    : `delete ${where}: it holds a session written by \`aws-mfa login\`, and credential-process keeps its own`;
   throw new UsageError(
     `will not configure ${settings.profile}`,
     `${where} holds keys, which AWS tools would use instead of credential_process`,

@@ -1,6 +1,7 @@
 import type { CallerIdentity } from '../aws/sts.js';
 import { type AwsFiles, type ProfileSettings, profileSettingsFrom, readAwsFiles, selectProfileName } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
+import type { LongTermKeys } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { checkCallerIdentity } from '../doctor/caller-identity-check.js';
@@ -16,7 +17,6 @@ import { formatReport, reportExitCode } from '../doctor/report.js';
 import { checkRoleChain } from '../doctor/role-chain-check.js';
 import { checkCachedSession } from '../doctor/session-cache-check.js';
 import { checkShadowing } from '../doctor/shadowing-check.js';
-import type { LongTermKeys } from '../session/credentials.js';
 import type { KeychainInventory } from '../store/keychain-inventory.js';
 import type { CachedSession } from '../store/session-cache.js';
 

@@ -2,9 +2,8 @@ import { createAndEnableDevice, type EnrollDeviceDependencies, recordSerialInPro
 import { showQrCode } from '../admin/enroll-display.js';
 import { type EnrollOptions, type EnrollPlan, type EnrollPlanDependencies, planEnrollment } from '../admin/enroll-plan.js';
 import type { NewVirtualMfaDevice } from '../aws/iam.js';
-import type { Io } from '../core/io.js';
-import { sessionDependencies } from '../session/dependencies.js';
-import { sessionForProfile } from '../session/session-for-profile.js';
+import type { SessionDependencies } from '../providers/dependencies.js';
+import { sessionForProfile } from '../providers/session-for-profile.js';
 
 export type EnrollDependencies = EnrollPlanDependencies & EnrollDeviceDependencies;
 
@@ -12,9 +11,9 @@ export type EnrollDependencies = EnrollPlanDependencies & EnrollDeviceDependenci
 export type EnrollFlags = Omit<EnrollOptions, 'qr' | 'store'> & { readonly qr?: boolean | undefined; readonly store?: boolean | undefined };
 
 /** `enroll`: create and enable a virtual MFA device, store its seed with the profile (or show it once). */
-export async function enrollCommand(flags: EnrollFlags, io: Io): Promise<number> {
+export async function enrollCommand(flags: EnrollFlags, deps: SessionDependencies): Promise<number> {
   const options = { ...flags, qr: flags.qr !== false, store: flags.store !== false };
-  await enroll(options, { ...sessionDependencies(io), mfaSession: async () => (await sessionForProfile(options, io)).credentials });
+  await enroll(options, { ...deps, mfaSession: async () => (await sessionForProfile(options, deps)).credentials });
   return 0;
 }
 

@@ -3,8 +3,16 @@ import os from 'node:os';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
+import type { SessionDependencies } from '../providers/dependencies.js';
+import { type SessionOptions, sessionForProfile } from '../providers/session-for-profile.js';
 import type { CredentialProvider } from '../server/credential-server.js';
-import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
+
+export interface ExecInput extends SessionOptions {
+  /** The command and its arguments, after `--`. */
+  readonly command: readonly string[];
+  /** Serve the session from a loopback credential server instead of putting it in the environment. */
+  readonly server?: boolean | undefined;
+}
 
 /** Signals passed on to the child. SIGWINCH needs none: the terminal sends it to the whole group. */
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
@@ -13,22 +21,19 @@ const TERMINAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
 const EXIT_COMMAND_NOT_FOUND = 127;
 const EXIT_COMMAND_NOT_EXECUTABLE = 126;
 
-export interface ExecOptions extends SessionOptions {
-  /** Serve the session from a loopback credential server instead of putting it in the environment. */
-  readonly server?: boolean | undefined;
-}
-
 /** `exec -- CMD ARGS`: runs CMD with the session (or, with --server, a server of it) and returns its exit status. */
-export async function execCommand(command: readonly string[], options: ExecOptions, io: Io): Promise<number> {
-  const [program, ...args] = command;
+export async function execCommand(input: ExecInput, deps: SessionDependencies): Promise<number> {
+  const { io } = deps;
+  const [program, ...args] = input.command;
   if (program === undefined)
     throw new UsageError('nothing to run', 'exec needs a command', { hint: 'aws-mfa exec -p NAME -- COMMAND ARGS' });
   // First, so that any prompt happens before CMD starts.
-  const session = await sessionForProfile(options, io);
-  if (options.server) return runWithServer(program, args, session.settings.region, renewingProvider(options, io), io);
+  const { credentials, chain } = await sessionForProfile(input, deps);
+  const region = chain.named.region;
+  if (input.server) return runWithServer(program, args, region, renewingProvider(input, deps), io);
   const childEnvironment: NodeJS.ProcessEnv = { ...io.env };
   for (const name of VARIABLES_REMOVED_FOR_SESSION) delete childEnvironment[name];
-  Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(session.credentials, session.settings.region)));
+  Object.assign(childEnvironment, Object.fromEntries(sessionEnvironment(credentials, region)));
   return runChild(program, args, childEnvironment, io);
 }
 
@@ -57,12 +62,13 @@ async function runWithServer(
 }
 
 /**
- * The session of every later request, as `credential-process` would get it with the same options:
- * --code and --force served the first one and are spent; --save has done its work.
+ * The session of every later request, through the same cache, lock and chain as
+ * `credential-process` with the same options: --code and --force served the first one and are
+ * spent; --save has done its work.
  */
-function renewingProvider(options: ExecOptions, io: Io): CredentialProvider {
-  const renewalOptions: SessionOptions = { ...options, code: undefined, force: false, save: false };
-  return async () => (await sessionForProfile(renewalOptions, io)).credentials;
+function renewingProvider(input: ExecInput, deps: SessionDependencies): CredentialProvider {
+  const renewalOptions: SessionOptions = { ...input, code: undefined, force: false, save: false };
+  return async () => (await sessionForProfile(renewalOptions, deps)).credentials;
 }
 
 async function runChild(program: string, args: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {

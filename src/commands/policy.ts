@@ -10,7 +10,7 @@ export interface PolicyCommandOptions {
 }
 
 /** `policy`: prints the IAM policy that enforces MFA on the API, as JSON on stdout. */
-export async function policyCommand(options: PolicyCommandOptions, io: Io): Promise<number> {
+export async function policyCommand(options: PolicyCommandOptions, { io }: { io: Io }): Promise<number> {
   const maxAgeSeconds =
     options.maxAge === undefined
       ? DEFAULT_SESSION_SECONDS

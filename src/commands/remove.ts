@@ -12,8 +12,11 @@ export interface RemoveDependencies {
 }
 
 /** `remove NAME`: deletes the keychain item and the profile's cached sessions, after a confirmation. */
-export async function removeCommand(name: string, options: { force?: boolean | undefined }, deps: RemoveDependencies): Promise<number> {
-  const profile = validateProfileName(name);
+export async function removeCommand(
+  input: { readonly name: string; readonly force?: boolean | undefined },
+  deps: RemoveDependencies,
+): Promise<number> {
+  const profile = validateProfileName(input.name);
   const keychain = await deps.openProfileKeychain();
   const item = await keychain.get(profile).catch((error: unknown) => {
     // A malformed item is removed all the same: that is the way out its own error gives.
@@ -21,7 +24,7 @@ export async function removeCommand(name: string, options: { force?: boolean | u
     throw error;
   });
   if (!item) throw new UsageError(`cannot remove ${profile}`, 'the keychain holds no item for it', { hint: 'see `aws-mfa list`' });
-  if (!options.force && !(await confirmRemoval(profile, item.totpSeed !== undefined, deps.io))) {
+  if (!input.force && !(await confirmRemoval(profile, item.totpSeed !== undefined, deps.io))) {
     deps.io.writeStderr(`aws-mfa: kept ${profile}\n`);
     return 0;
   }

@@ -2,13 +2,13 @@ import { planRotation, type RotatePlan, type RotatePlanDependencies } from '../a
 import { keyPlace, type StoreKeysDependencies, storeNewKeys } from '../admin/rotate-store.js';
 import { verifyNewKey } from '../admin/rotate-verify.js';
 import { translateAwsError } from '../aws/aws-error.js';
-import type { AwsClientRequest } from '../aws/client-options.js';
+import { clientRequest } from '../aws/client-request.js';
 import { createAccessKey, deleteAccessKey } from '../aws/iam.js';
+import { type LongTermKeys, maskKeyId } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
-import { type LongTermKeys, maskKeyId } from '../session/credentials.js';
-import { sessionDependencies } from '../session/dependencies.js';
-import { type SessionOptions, sessionForProfile } from '../session/session-for-profile.js';
+import type { SessionDependencies } from '../providers/dependencies.js';
+import { type SessionOptions, sessionForProfile } from '../providers/session-for-profile.js';
 import type { SessionCache } from '../store/session-cache.js';
 
 export interface RotateDependencies extends RotatePlanDependencies, StoreKeysDependencies {
@@ -17,8 +17,8 @@ export interface RotateDependencies extends RotatePlanDependencies, StoreKeysDep
 }
 
 /** `rotate`: replace the profile's long-term access key with a new one; on any failure the old one keeps working. */
-export async function rotateCommand(options: SessionOptions, io: Io): Promise<number> {
-  await rotate(options, { ...sessionDependencies(io), mfaSession: async () => (await sessionForProfile(options, io)).credentials });
+export async function rotateCommand(options: SessionOptions, deps: SessionDependencies): Promise<number> {
+  await rotate(options, { ...deps, mfaSession: async () => (await sessionForProfile(options, deps)).credentials });
   return 0;
 }
 
@@ -26,10 +26,12 @@ export async function rotate(options: SessionOptions, deps: RotateDependencies):
   const { io } = deps;
   const plan = await planRotation(options, deps);
   const { settings, source } = plan;
-  const newKeys = await createAccessKey({ ...iamRequest(plan, io), userName: plan.userName }).catch((error: unknown) => {
-    const failure = translateAwsError(error, 'CreateAccessKey');
-    throw new AwsMfaError(failure.what, `${failure.why}; nothing was changed`, { hint: failure.hint, cause: failure });
-  });
+  const newKeys = await createAccessKey({ ...clientRequest(plan.session, plan.settings.iam, io), userName: plan.userName }).catch(
+    (error: unknown) => {
+      const failure = translateAwsError(error, 'CreateAccessKey');
+      throw new AwsMfaError(failure.what, `${failure.why}; nothing was changed`, { hint: failure.hint, cause: failure });
+    },
+  );
   await putNewKeyInPlace(plan, newKeys, deps);
   await deps.cache.delete(settings.profile);
   await deleteOldKey(plan, newKeys, io);
@@ -72,7 +74,7 @@ async function withdrawNewKey(plan: RotatePlan, newKeys: LongTermKeys, failure: 
   const { accessKeyId } = newKeys;
   let outcome = 'it has been deleted again';
   try {
-    await deleteAccessKey({ ...iamRequest(plan, io), userName: plan.userName, accessKeyId });
+    await deleteAccessKey({ ...clientRequest(plan.session, plan.settings.iam, io), userName: plan.userName, accessKeyId });
   } catch (error) {
     outcome =
       `deleting it failed too (${translateAwsError(error, 'DeleteAccessKey').message}): ` +
@@ -85,7 +87,7 @@ async function withdrawNewKey(plan: RotatePlan, newKeys: LongTermKeys, failure: 
 async function deleteOldKey(plan: RotatePlan, newKeys: LongTermKeys, io: Io): Promise<void> {
   const oldKeyId = plan.source.keys.accessKeyId;
   try {
-    await deleteAccessKey({ ...iamRequest(plan, io), userName: plan.userName, accessKeyId: oldKeyId });
+    await deleteAccessKey({ ...clientRequest(plan.session, plan.settings.iam, io), userName: plan.userName, accessKeyId: oldKeyId });
   } catch (error) {
     const failure = translateAwsError(error, 'DeleteAccessKey');
     throw new AwsMfaError(
@@ -97,9 +99,4 @@ async function deleteOldKey(plan: RotatePlan, newKeys: LongTermKeys, io: Io): Pr
       },
     );
   }
-}
-
-/** IAM calls go with the MFA session, as the enforce-MFA policy requires. */
-function iamRequest(plan: RotatePlan, io: Io): AwsClientRequest {
-  return { credentials: plan.session, target: plan.settings.iam, env: io.env, debug: io.debug };
 }

@@ -1,8 +1,8 @@
 import type { ServiceTarget } from '../aws/service-target.js';
+import type { LongTermKeys } from '../core/credentials.js';
 import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
 import { type PromptName, parsePromptName } from '../prompt/mfa-prompt.js';
-import type { LongTermKeys } from '../session/credentials.js';
 import { type IniFile, readIniFile } from './aws-files.js';
 import { DEFAULT_SESSION_SECONDS, parseBoundedDuration, parseSessionDuration } from './duration.js';
 import { type IniSections, isPlainProfileSection } from './ini-file.js';
@@ -92,7 +92,7 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
     configSectionName,
     longTermSectionName,
     fileKeys: longTerm ? readLongTermKeys(longTerm, longTermSectionName, credentialsFile.path) : undefined,
-    mfaSerial: resolveMfaSerial(flags, config, longTerm, configFile.path, credentialsFile.path),
+    mfaSerial: configuredMfaSerial(flags, config, longTerm, configFile.path, credentialsFile.path),
     durationSeconds: resolveDuration(flags, config, configFile.path),
     refreshMarginSeconds: resolveRefreshMargin(config, configFile.path),
     region,
@@ -174,16 +174,6 @@ function resolvePrompt(flags: SettingsFlags, config: ReadonlyMap<string, string>
   return fromConfig ? parsePromptName(fromConfig, configPath) : 'auto';
 }
 
-/** The session token botocore reads from a credentials section: `aws_security_token` (older tools write it) before `aws_session_token`. */
-export function sessionTokenIn(section: ReadonlyMap<string, string>): string | undefined {
-  return section.has('aws_security_token') ? section.get('aws_security_token') : section.get('aws_session_token');
-}
-
-/** A credentials section with a key id and no session token holds long-term keys. */
-export function holdsLongTermKeys(section: ReadonlyMap<string, string> | undefined): boolean {
-  return Boolean(section?.get('aws_access_key_id') && !sessionTokenIn(section));
-}
-
 function readLongTermKeys(section: ReadonlyMap<string, string>, sectionName: string, file: string): LongTermKeys | undefined {
   const accessKeyId = section.get('aws_access_key_id');
   const secretAccessKey = section.get('aws_secret_access_key');
@@ -194,7 +184,7 @@ function readLongTermKeys(section: ReadonlyMap<string, string>, sectionName: str
   return { accessKeyId, secretAccessKey };
 }
 
-function resolveMfaSerial(
+function configuredMfaSerial(
   flags: SettingsFlags,
   config: ReadonlyMap<string, string>,
   longTerm: ReadonlyMap<string, string> | undefined,

@@ -1,6 +1,6 @@
 import type { CallerIdentity } from '../aws/sts.js';
+import { maskKeyId } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
-import { maskKeyId } from '../session/credentials.js';
 import { type CheckResult, failedWith, passed } from './check-result.js';
 
 const CHECK = 'long-term key';

@@ -1,5 +1,5 @@
 import type { ProfileSettings } from '../config/profile-settings.js';
-import { maskKeyId } from '../session/credentials.js';
+import { maskKeyId } from '../core/credentials.js';
 import type { KeychainInventory } from '../store/keychain-inventory.js';
 import { type CheckResult, failed, passed, warned } from './check-result.js';
 

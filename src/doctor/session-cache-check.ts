@@ -1,4 +1,4 @@
-import { formatExpiration } from '../session/credentials.js';
+import { formatExpiration } from '../core/credentials.js';
 import type { CachedSession } from '../store/session-cache.js';
 import { type CheckResult, passed } from './check-result.js';
 

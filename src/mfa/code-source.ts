@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AwsCallError } from '../aws/aws-error.js';
+import { describeClockSkew } from '../aws/clock-skew.js';
 import { validateMfaCode } from '../config/validate.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
@@ -68,18 +69,15 @@ export async function codeFromSeed(totpSeed: string, deps: MfaCodeDependencies):
   return { code: totpCode(totpSeed, step), validUntil: new Date((step + 1) * TOTP_PERIOD_SECONDS * 1000) };
 }
 
-/** Clocks further apart than this make TOTP codes fail (AWS accepts about one step either way). */
-const CLOCK_SKEW_WARNING_SECONDS = 30;
-
 /** A wrong code computed from the stored seed means a skewed clock or a seed of another device. */
 export function withSeedHint(error: unknown, code: MfaCode, profile: string, now: Date): unknown {
   if (code.origin !== 'seed' || !(error instanceof AwsCallError) || error.kind !== 'wrong-mfa-code') return error;
-  const skewSeconds = error.serverDate ? Math.round((now.getTime() - error.serverDate.getTime()) / 1000) : undefined;
+  const skew = describeClockSkew(error.serverDate, now);
   const hint =
-    skewSeconds === undefined
+    error.serverDate === undefined
       ? "the code came from the stored TOTP seed: check this computer's clock"
-      : Math.abs(skewSeconds) >= CLOCK_SKEW_WARNING_SECONDS
-        ? `the code came from the stored TOTP seed, and this computer's clock is ${Math.abs(skewSeconds)} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} AWS's: sync it`
+      : skew !== undefined
+        ? `the code came from the stored TOTP seed, and ${skew}: sync it`
         : `the code came from the stored TOTP seed and the clocks agree: the seed may belong to another device (store the right one with \`aws-mfa add ${profile} --totp\`)`;
   return new AwsMfaError(error.what, error.why, { hint, exitCode: error.exitCode, cause: error });
 }

@@ -29,12 +29,13 @@ export interface StepGuardDependencies {
 }
 
 /**
- * The TOTP time step to make a code for: never one already claimed for this device by any
+ * The TOTP time step to make a code for: never one already claimed for this device (`deviceId`,
+ * which names it without revealing its seed) by any
  * aws-mfa process (AWS refuses a code twice), waiting for the next step when needed. The step is
  * recorded before the code is sent, since a failed STS call may still have consumed it.
  */
-export async function claimTimeStep(mfaSerial: string, deps: StepGuardDependencies): Promise<number> {
-  const stem = createHash('sha256').update(mfaSerial, 'utf8').digest('hex').slice(0, 32);
+export async function claimTimeStep(deviceId: string, deps: StepGuardDependencies): Promise<number> {
+  const stem = createHash('sha256').update(deviceId, 'utf8').digest('hex').slice(0, 32);
   const files = new PrivateFiles(deps.cacheDirectory);
   const lockPath = path.join(deps.cacheDirectory, 'locks', `totp-${stem}.lock`);
   const stateFile = path.join(deps.cacheDirectory, 'totp-steps', stem);
@@ -48,7 +49,7 @@ export async function claimTimeStep(mfaSerial: string, deps: StepGuardDependenci
   return withLock(lockPath, lockOptions, async () => {
     const step = await firstUnusedStep(readLastUsedStep(files, stateFile, deps), deps);
     await recordStep(files, stateFile, step);
-    deps.debug?.(`claimed TOTP time step ${step} for ${mfaSerial}`);
+    deps.debug?.(`claimed TOTP time step ${step} for device ${stem}`);
     return step;
   });
 }

@@ -1,5 +1,5 @@
-import type { SessionCredentials } from '../session/credentials.js';
-import { formatExpiration } from '../session/credentials.js';
+import type { SessionCredentials } from '../core/credentials.js';
+import { formatExpiration } from '../core/credentials.js';
 
 /** The credential_process protocol object (AWS CLI / SDK "sourcing credentials with an external process"). */
 export interface CredentialProcessObject {

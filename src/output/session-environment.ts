@@ -1,4 +1,4 @@
-import { formatExpiration, type SessionCredentials } from '../session/credentials.js';
+import { formatExpiration, type SessionCredentials } from '../core/credentials.js';
 
 /** Variables whose presence would make AWS tools pick another profile over the session. */
 export const VARIABLES_REMOVED_FOR_SESSION = ['AWS_PROFILE'] as const;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { formatExpiration, type SessionCredentials } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
-import { formatExpiration, type SessionCredentials } from '../session/credentials.js';
 import { isServerToken, newServerToken } from './server-token.js';
 
 /** A profile's credentials on demand, through the cache, the lock and STS. */

@@ -35,6 +35,8 @@ export interface LockOptions {
   readonly maxWaitMs: number;
   /** Called once, when another process holds the lock and this one starts waiting. */
   readonly onWait?: () => void;
+  /** Called at every poll while waiting; what it throws ends the wait (a holder's recorded failure). */
+  readonly whileWaiting?: () => Promise<void>;
   readonly debug?: (line: string) => void;
 }
 
@@ -89,6 +91,7 @@ async function acquire(
       announced = true;
       options.onWait?.();
     }
+    await options.whileWaiting?.();
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { SessionCredentials } from '../../src/core/credentials.js';
 import { AwsMfaError } from '../../src/core/errors.js';
 import type { Terminal } from '../../src/core/io.js';
-import type { SessionCredentials } from '../../src/session/credentials.js';
 import { ProfileKeychain } from '../../src/store/profile-keychain.js';
 import { SessionCache } from '../../src/store/session-cache.js';
 import { createFakeIo, type FakeIo } from '../fakes/fake-io.js';
@@ -88,7 +88,13 @@ export async function adminFixture(fake: FakeAdminAws, options: { terminal?: () 
 /** A cached session for the profile, to see that the command drops it. */
 export async function cacheSession(fixture: AdminFixture, profile: string): Promise<void> {
   await fixture.cache.write({
-    origin: { profile, mfaSerial: 'arn:aws:iam::123456789012:mfa/old', keySource: 'keychain', longTermKeyId: ALICE_KEYS.accessKeyId },
+    definition: {
+      kind: 'session-token',
+      profile,
+      mfaSerial: 'arn:aws:iam::123456789012:mfa/old',
+      keySource: 'keychain',
+      longTermKeyId: ALICE_KEYS.accessKeyId,
+    },
     credentials: SESSION,
   });
 }

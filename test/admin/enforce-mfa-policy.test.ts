@@ -5,7 +5,7 @@ import { createFakeIo } from '../fakes/fake-io.js';
 
 async function printed(options: Record<string, unknown>) {
   const io = createFakeIo();
-  const exitCode = await policyCommand(options, io);
+  const exitCode = await policyCommand(options, { io });
   return { exitCode, document: JSON.parse(io.stdout.join('')), stdout: io.stdout.join('') };
 }
 
@@ -71,7 +71,7 @@ describe('policy', () => {
     [{ partition: 'aws-eu' }, "aws-mfa: bad --partition: 'aws-eu' is not one of aws, aws-cn, aws-us-gov"],
   ])('refuses %j (exit 2, nothing printed)', async (options, line) => {
     const io = createFakeIo();
-    const error = await policyCommand(options, io).catch((caught: unknown) => caught);
+    const error = await policyCommand(options, { io }).catch((caught: unknown) => caught);
     expect((error as { exitCode: number }).exitCode).toBe(2);
     expect((error as { toLine(): string }).toLine()).toBe(line);
     expect(io.stdout).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsCallError } from '../../src/aws/aws-error.js';
-import { type GetSessionTokenRequest, getSessionToken } from '../../src/aws/sts.js';
+import { assumeRole, type GetSessionTokenRequest, getSessionToken } from '../../src/aws/sts.js';
 import { AwsMfaError } from '../../src/core/errors.js';
 import { closedPort, errorReply, FakeSts, SESSION, successReply } from './fake-aws.js';
 
@@ -270,5 +270,65 @@ describe('getSessionToken against a fake STS', () => {
       `aws-mfa: GetSessionToken failed: cannot reach 127.0.0.1:${port}: connection refused (check the network connection and the region or endpoint)`,
     );
     expect(error.exitCode).toBe(1);
+  });
+});
+
+describe('assumeRole errors, against a fake STS that answers as AWS does', () => {
+  const ROLE = 'arn:aws:iam::111111111111:role/admin';
+  const SESSION_CREDENTIALS = { ...KEYS, accessKeyId: 'ASIAIOSFODNN7EXAMPLE', sessionToken: 'session-token-EXAMPLE' };
+
+  function assume(credentials: typeof KEYS | typeof SESSION_CREDENTIALS = SESSION_CREDENTIALS) {
+    return assumeRole({
+      credentials,
+      target: { region: 'eu-west-2', endpoint: sts.url, caBundle: undefined },
+      env: {},
+      roleArn: ROLE,
+      roleSessionName: 'alice',
+      durationSeconds: 7200,
+    });
+  }
+
+  it.each([
+    [
+      'AccessDenied on the trust policy: names the role and what its trust policy must allow',
+      errorReply(
+        403,
+        'AccessDenied',
+        `User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`,
+      ),
+      /^aws-mfa: AssumeRole failed: access denied: .*sts:AssumeRole on resource: arn:aws:iam::111111111111:role\/admin \(the trust policy of arn:aws:iam::111111111111:role\/admin must allow .*MultiFactorAuthPresent/,
+    ],
+    [
+      'the 1 h cap of role chaining',
+      errorReply(
+        400,
+        'ValidationError',
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      ),
+      /failed: AWS caps a role session assumed with session credentials .* at 1 hour \(set duration_seconds to 3600 or less/,
+    ],
+    [
+      "the role's MaxSessionDuration",
+      errorReply(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'),
+      /failed: duration_seconds is longer than the role's maximum session duration \(lower duration_seconds, or raise the role's MaxSessionDuration\)/,
+    ],
+    [
+      'a disabled region',
+      errorReply(403, 'RegionDisabledException', 'STS is not activated in this region for account:111111111111.'),
+      /failed: STS is not activated in this region .*\(activate the region/,
+    ],
+    [
+      'an expired session that signed it',
+      errorReply(400, 'ExpiredToken', 'The security token included in the request is expired'),
+      /failed: AWS says the session that signed the request has expired \(check this computer's clock; `aws-mfa clear` drops the cached sessions\)/,
+    ],
+  ])('%s', async (_name, reply, line) => {
+    sts.reply = reply;
+
+    const error = await failureOf(assume());
+
+    expect(error.toLine()).toMatch(line);
+    expect(error.exitCode).toBe(1);
+    expectNoSecret(error.toLine());
   });
 });

@@ -78,6 +78,26 @@ describe('the cached path', () => {
     expect(bundleFiles).toEqual(nodeHasCompileCache ? [START_UP_FILE, 'dist/aws-mfa.cjs'] : ['dist/aws-mfa.cjs']);
   });
 
+  it.each([[['credential-process']], [['env']]])(
+    'of a role profile, %j, loads only the bundle entry and none of the AWS, prompt or lock packages',
+    async (command) => {
+      const box = sandbox();
+      box.writeCredentials(longTermSection('root'));
+      box.writeConfig(
+        `[profile root]\nmfa_serial = ${mfaSerial}\n[profile prod]\nrole_arn = arn:aws:iam::111111111111:role/admin\nsource_profile = root\n`,
+      );
+      expect((await box.runCli(['credential-process', '-p', 'prod', '--code', '123456'])).code).toBe(0);
+      await moto.clearRecording();
+
+      const loaded = await filesLoadedBy(box, command);
+
+      expect(await moto.recordedRequests()).toEqual([]);
+      expect(loaded.filter((file) => file.startsWith('dist/'))).toEqual(['dist/aws-mfa.cjs']);
+      const unwanted = [...AWS_AND_PROMPT_PACKAGES, SESSION_LOCK_PACKAGE];
+      expect(sourcesIn(loaded).filter((source) => unwanted.some((name) => source.includes(`node_modules/${name}`)))).toEqual([]);
+    },
+  );
+
   it('of a new session does load them (the checks above can fail)', async () => {
     const box = sandbox();
     box.writeCredentials(longTermSection('prod'));

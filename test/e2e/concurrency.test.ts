@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BackgroundCli, seededRandom } from './harness/background.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type BackgroundCli, seededRandom, useBackgroundClis } from './harness/background.js';
 import { credentialsLockPath, leftovers, profileLockPath, readLikeBotocore, temporaryFilePid } from './harness/leftovers.js';
 import { useMoto } from './harness/moto.js';
 import { cliPath } from './harness/paths.js';
@@ -38,21 +38,9 @@ const PROD_CREDENTIALS = [
 
 type Sections = Record<string, Record<string, string>>;
 
-let background: BackgroundCli[] = [];
+const startCli = useBackgroundClis();
 
 beforeEach(() => moto.reset());
-afterEach(async () => {
-  // A failed test must not leave aws-mfa processes behind (they would hold locks in a removed HOME).
-  for (const cli of background) if (cli.running) cli.kill();
-  await Promise.all(background.map((cli) => cli.exited.catch(() => undefined)));
-  background = [];
-});
-
-function startCli(box: Sandbox, args: readonly string[]): BackgroundCli {
-  const cli = new BackgroundCli(box, args);
-  background.push(cli);
-  return cli;
-}
 
 function serialOf(profile: string): string {
   return `arn:aws:iam::123456789012:mfa/${profile}`;

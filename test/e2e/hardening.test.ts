@@ -369,7 +369,7 @@ describe('a cached session file that is broken counts as no session: a new one i
 
     expect(result.code, describeRun(result)).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ AccessKeyId: SESSION.accessKeyId });
-    expect(JSON.parse(readFileSync(sessionFile, 'utf8'))).toMatchObject({ version: 1, session: { AccessKeyId: SESSION.accessKeyId } });
+    expect(JSON.parse(readFileSync(sessionFile, 'utf8'))).toMatchObject({ version: 2, session: { AccessKeyId: SESSION.accessKeyId } });
     expect(fileMode(sessionFile)).toBe(0o600);
   });
 });

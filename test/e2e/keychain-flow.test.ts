@@ -293,6 +293,8 @@ describe('list', () => {
         totp: false,
         sessionExpiration: null,
         sessionValid: false,
+        roleArn: null,
+        root: null,
       },
       {
         profile: 'prod',
@@ -302,6 +304,8 @@ describe('list', () => {
         totp: true,
         sessionExpiration: expiration,
         sessionValid: true,
+        roleArn: null,
+        root: null,
       },
       {
         profile: 'stage',
@@ -311,6 +315,8 @@ describe('list', () => {
         totp: false,
         sessionExpiration: null,
         sessionValid: false,
+        roleArn: null,
+        root: null,
       },
     ]);
     const rows = table.stdout
@@ -466,6 +472,8 @@ describe('without a keychain (no D-Bus session)', () => {
         totp: false,
         sessionExpiration: null,
         sessionValid: false,
+        roleArn: null,
+        root: null,
       },
     ]);
     expect(result.stderr).toMatch(/^aws-mfa: keychain unavailable: [^\n]*D-Bus[^\n]*listing the files only\n$/);

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionCredentials } from '../../src/core/credentials.js';
 import { AwsMfaError } from '../../src/core/errors.js';
 import { type CredentialServer, startCredentialServer } from '../../src/server/credential-server.js';
 import { isServerToken } from '../../src/server/server-token.js';
-import type { SessionCredentials } from '../../src/session/credentials.js';
 
 const SESSION: SessionCredentials = {
   accessKeyId: 'ASIAFAKESESSION0001',

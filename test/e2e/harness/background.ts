@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach } from 'vitest';
 import { cliPath } from './paths.js';
 import { killGroup, type RunResult } from './process.js';
 import type { EnvOverrides, Sandbox } from './sandbox.js';
@@ -88,5 +89,24 @@ export function seededRandom(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Starts BackgroundClis for the tests of a file (call at file level): after each test, whatever
+ * still runs is killed, with everything it started, so that a failed test leaves no aws-mfa
+ * holding a lock in a removed HOME.
+ */
+export function useBackgroundClis(): (box: Sandbox, args: readonly string[]) => BackgroundCli {
+  let started: BackgroundCli[] = [];
+  afterEach(async () => {
+    for (const cli of started) if (cli.running) cli.kill();
+    await Promise.all(started.map((cli) => cli.exited.catch(() => undefined)));
+    started = [];
+  });
+  return (box, args) => {
+    const cli = new BackgroundCli(box, args);
+    started.push(cli);
+    return cli;
   };
 }

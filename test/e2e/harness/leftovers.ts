@@ -46,7 +46,8 @@ export function leftovers(box: Sandbox): Leftovers {
     }
   };
   sort(awsFolder, '.aws', (name) => name === 'credentials' || name === 'config');
-  sort(join(cacheFolder(box), 'locks'), '.cache/aws-mfa/locks', () => false);
+  // A lock's failure record stays for the processes that were waiting on it (store/lock-failure.ts).
+  sort(join(cacheFolder(box), 'locks'), '.cache/aws-mfa/locks', (name) => name.endsWith('.lock.failed'));
   sort(join(cacheFolder(box), 'sessions'), '.cache/aws-mfa/sessions', (name) => name.endsWith('.json'));
   return found;
 }

@@ -41,17 +41,20 @@ export function expectNoSecrets(expect: ExpectStatic, text: string, secrets: rea
 
 /** The session cache's folders that taking its lock creates; they stay behind, empty. */
 const LOCK_FOLDERS = new Set(['.cache', '.cache/aws-mfa', '.cache/aws-mfa/locks']);
+/** What a lock's holder failed with, for the processes waiting on it (one line, no secret): part of the lock. */
+const LOCK_FAILURE_RECORD = /^\.cache\/aws-mfa\/locks\/[^/]+\.lock\.failed$/;
 
 /**
  * Asserts that a run changed nothing under HOME except, possibly, the empty lock folders of the
- * session cache (a run takes the profile's lock before it prompts or calls STS): no file was
- * written, none changed, none removed.
+ * session cache (a run takes the profile's lock before it prompts or calls STS) and the lock's
+ * record of a failure: no other file was written, none changed, none removed.
  */
 export function expectOnlyLockFoldersAdded(expect: ExpectStatic, before: Record<string, string>, after: Record<string, string>): void {
   const unchanged = Object.fromEntries(Object.entries(after).filter(([path]) => path in before));
   expect(unchanged).toEqual(before);
   const added = Object.entries(after).filter(([path]) => !(path in before));
   for (const [path, entry] of added) {
-    expect(LOCK_FOLDERS.has(path) && entry.startsWith('folder '), `${path} (${entry}) was created`).toBe(true);
+    const lockBookkeeping = (LOCK_FOLDERS.has(path) && entry.startsWith('folder ')) || LOCK_FAILURE_RECORD.test(path);
+    expect(lockBookkeeping, `${path} (${entry}) was created`).toBe(true);
   }
 }

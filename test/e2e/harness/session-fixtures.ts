@@ -106,8 +106,14 @@ export function runNode(box: Sandbox, code: string, env: EnvOverrides = {}): Pro
 
 /**
  * A sandbox snapshot without the folders of the cache (`.cache/aws-mfa/locks` is made before the
- * lock is taken): files anywhere, and every folder outside the cache, still count.
+ * lock is taken) and the lock's record of a failure, for the processes waiting on it: files
+ * anywhere else, and every folder outside the cache, still count.
  */
 export function withoutCacheFolders(snapshot: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(snapshot).filter(([path, entry]) => !(path.startsWith('.cache') && entry.startsWith('folder'))));
+  return Object.fromEntries(
+    Object.entries(snapshot).filter(
+      ([path, entry]) =>
+        !(path.startsWith('.cache') && (entry.startsWith('folder') || /^\.cache\/aws-mfa\/locks\/[^/]+\.lock\.failed$/.test(path))),
+    ),
+  );
 }

@@ -1,7 +1,7 @@
 import type { ProfileSettings } from '../config/profile-settings.js';
+import type { LongTermKeys } from '../core/credentials.js';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
-import type { LongTermKeys } from './credentials.js';
 
 /** The long-term keys of a profile, where they came from, and what was stored with them. */
 export interface KeySource {

@@ -7,11 +7,11 @@ import type { GetSessionTokenRequest } from '../../src/aws/sts.js';
 import { loadProfileSettings } from '../../src/config/profile-settings.js';
 import { AwsMfaError, ExitCode } from '../../src/core/errors.js';
 import { timeStepAt, totpCode } from '../../src/mfa/totp.js';
-import { resolveSession, type SessionDependencies } from '../../src/session/resolve-session.js';
+import type { SessionDependencies } from '../../src/providers/dependencies.js';
 import { ProfileKeychain } from '../../src/store/profile-keychain.js';
 import { createFakeIo, type FakeIo } from '../fakes/fake-io.js';
 import { memoryKeychain } from '../fakes/memory-keychain.js';
-import { fakeSessionDependencies } from '../fakes/session-dependencies.js';
+import { fakeSessionDependencies, resolveSession } from '../fakes/session-dependencies.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 const SEED = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -78,7 +78,8 @@ describe('long-term keys', () => {
     await session(io, deps);
 
     expect(calls[0]).toMatchObject({ keys: KEYCHAIN_ITEM, serialNumber: SERIAL });
-    expect((await deps.cache.read('prod'))?.origin).toEqual({
+    expect((await deps.cache.read('prod'))?.definition).toEqual({
+      kind: 'session-token',
       profile: 'prod',
       mfaSerial: SERIAL,
       keySource: 'keychain',
@@ -184,8 +185,8 @@ describe('MFA codes', () => {
   });
 
   it.each([
-    [new Date(NOW.getTime() - 120_000), "this computer's clock is 120 s ahead of AWS's: sync it"],
-    [new Date(NOW.getTime() + 45_000), "this computer's clock is 45 s behind AWS's: sync it"],
+    [new Date(NOW.getTime() - 120_000), 'this computer’s clock is 120 s ahead of AWS’s: sync it'],
+    [new Date(NOW.getTime() + 45_000), 'this computer’s clock is 45 s behind AWS’s: sync it'],
     [NOW, 'the clocks agree: the seed may belong to another device (store the right one with `aws-mfa add prod --totp`)'],
   ])('a refused seed code says what to check (AWS Date %s)', async (serverDate, hint) => {
     await writeFiles('', '');

@@ -1,10 +1,11 @@
-import type { IniFile } from '../config/aws-files.js';
-import { editIniFile } from '../config/edit-ini-file.js';
-import { setSectionKeys } from '../config/ini-file.js';
-import { holdsLongTermKeys, type ProfileSettings } from '../config/profile-settings.js';
+import { formatExpiration, type SessionCredentials } from '../core/credentials.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
-import { formatExpiration, type SessionCredentials } from './credentials.js';
+import type { IniFile } from './aws-files.js';
+import { holdsLongTermKeys } from './credentials-section.js';
+import { editIniFile } from './edit-ini-file.js';
+import { setSectionKeys } from './ini-file.js';
+import type { ProfileSettings } from './profile-settings.js';
 
 /** The refusal login gives for a `[NAME]` holding long-term keys: they must never be overwritten. */
 export function refuseLongTermKeysInSessionSection(settings: ProfileSettings, credentials: IniFile): void {

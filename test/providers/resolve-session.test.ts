@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GetSessionTokenRequest } from '../../src/aws/sts.js';
 import { loadProfileSettings, type ProfileSettings } from '../../src/config/profile-settings.js';
-import { resolveSession, type SessionDependencies } from '../../src/session/resolve-session.js';
+import type { SessionDependencies } from '../../src/providers/dependencies.js';
 import { createFakeIo, createFakeTerminal, type FakeIo } from '../fakes/fake-io.js';
-import { fakeSessionDependencies } from '../fakes/session-dependencies.js';
+import { fakeSessionDependencies, resolveSession } from '../fakes/session-dependencies.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 const NOW = new Date('2026-11-22T08:00:00Z');

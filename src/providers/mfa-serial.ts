@@ -2,9 +2,9 @@ import type { ServiceTarget } from '../aws/service-target.js';
 import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
+import type { LongTermKeys } from '../core/credentials.js';
 import type { Io } from '../core/io.js';
 import { chooseDiscoveredSerial } from '../mfa/discover-serial.js';
-import type { LongTermKeys } from './credentials.js';
 import type { KeySource } from './key-source.js';
 
 export type ListMfaDevices = (request: {
@@ -15,7 +15,7 @@ export type ListMfaDevices = (request: {
 }) => Promise<Array<{ serialNumber: string }>>;
 
 /** The configured serial, else the one device iam:ListMFADevices finds for the keys' user. */
-export async function resolveMfaSerial(
+export async function resolveDeviceSerial(
   settings: ProfileSettings,
   source: KeySource,
   saveDiscovered: boolean,
