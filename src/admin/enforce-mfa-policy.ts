@@ -1,6 +1,5 @@
 /** The IAM partitions whose ARNs a policy may name. */
-export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
-export type Partition = (typeof PARTITIONS)[number];
+import type { Partition } from '../aws/partition.js';
 
 export interface PolicyOptions {
   /** Sessions whose MFA is older than this are denied everything. */

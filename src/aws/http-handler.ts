@@ -75,15 +75,25 @@ export class EnvHttpHandler {
   }
 }
 
-function agentsFor(proxy: string | undefined, ca: string | undefined): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
+/**
+ * The agent for one plain node:http(s) request to `url` (not through the SDK): the same proxy
+ * choice and CA bundle as the SDK's requests get. Not kept alive, so the process can end.
+ */
+export function agentForUrl(url: string, settings: HttpHandlerSettings): HttpAgent | HttpsAgent {
+  const ca = settings.caBundle === undefined ? undefined : readCaBundle(settings.caBundle);
+  const agents = agentsFor(proxyForUrl(url, settings.env), ca, false);
+  return url.startsWith('https:') ? agents.httpsAgent : agents.httpAgent;
+}
+
+function agentsFor(proxy: string | undefined, ca: string | undefined, keepAlive = true): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
   if (proxy === undefined) {
-    return { httpAgent: new HttpAgent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true, ca }) };
+    return { httpAgent: new HttpAgent({ keepAlive }), httpsAgent: new HttpsAgent({ keepAlive, ca }) };
   }
   checkProxyUrl(proxy);
   // An https:// proxy is verified with the same CAs as AWS: a corporate bundle holds its root.
   return {
-    httpAgent: new HttpProxyAgent(proxy, { ca }) as unknown as HttpAgent,
-    httpsAgent: new TunnelAgent(proxy, ca) as unknown as HttpsAgent,
+    httpAgent: new HttpProxyAgent(proxy, { ca, keepAlive }) as unknown as HttpAgent,
+    httpsAgent: new TunnelAgent(proxy, ca, keepAlive) as unknown as HttpsAgent,
   };
 }
 
@@ -113,8 +123,9 @@ class TunnelAgent extends HttpsProxyAgent<string> {
   constructor(
     proxy: string,
     private readonly ca: string | undefined,
+    keepAlive: boolean,
   ) {
-    super(proxy, { ca, keepAlive: true });
+    super(proxy, { ca, keepAlive });
   }
 
   override connect(request: ClientRequest, options: TunnelConnectOptions) {

@@ -1,4 +1,5 @@
-import { enforceMfaPolicy, PARTITIONS, type Partition } from '../admin/enforce-mfa-policy.js';
+import { enforceMfaPolicy } from '../admin/enforce-mfa-policy.js';
+import { isPartition, PARTITIONS } from '../aws/partition.js';
 import { DEFAULT_SESSION_SECONDS, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, parseBoundedDuration } from '../config/duration.js';
 import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
@@ -20,8 +21,4 @@ export async function policyCommand(options: PolicyCommandOptions, { io }: { io:
   const document = enforceMfaPolicy({ maxAgeSeconds, selfService: options.selfService ?? false, partition });
   io.writeStdout(`${JSON.stringify(document, null, 2)}\n`);
   return 0;
-}
-
-function isPartition(value: string): value is Partition {
-  return (PARTITIONS as readonly string[]).includes(value);
 }
