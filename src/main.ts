@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { type Invocation, parseInvocation } from './cli/arguments.js';
 import { stdoutWriter } from './cli/standard-output.js';
+import type { ConsoleDependencies } from './commands/console.js';
 // The session commands are imported statically: the cached path then reads one bundle chunk, not
 // a chain of them. Every other command, and everything a new session needs, is loaded on demand.
 import { credentialProcessCommand } from './commands/credential-process.js';
@@ -14,6 +16,8 @@ import { AwsMfaError, ExitCode } from './core/errors.js';
 import type { Io, Terminal } from './core/io.js';
 import { systemMfaPrompts } from './prompt/system-mfa-prompts.js';
 import type { SessionDependencies } from './providers/dependencies.js';
+import type { SessionOptions } from './providers/session-for-profile.js';
+import { PrivateFiles } from './store/private-files.js';
 import type { ProfileKeychain } from './store/profile-keychain.js';
 import { SessionCache } from './store/session-cache.js';
 
@@ -75,6 +79,8 @@ async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: 
       return (await import('./commands/enroll.js')).enrollCommand(options, deps);
     case 'rotate':
       return (await import('./commands/rotate.js')).rotateCommand(options, deps);
+    case 'console':
+      return (await import('./commands/console.js')).consoleCommand(options, await consoleDependencies(options, deps));
     case 'doctor':
       return (await import('./commands/doctor.js')).doctorCommand(options, await doctorDependencies(deps));
     case 'completion':
@@ -103,6 +109,34 @@ function sessionDependencies(io: Io): SessionDependencies {
     getCallerIdentity: async (request) => (await import('./aws/sts.js')).getCallerIdentity(request),
     listMfaDevices: async (request) => (await import('./aws/iam.js')).listMfaDevices(request),
     mfaPrompts: systemMfaPrompts(io),
+  };
+}
+
+async function consoleDependencies(options: SessionOptions, deps: SessionDependencies): Promise<ConsoleDependencies> {
+  const { io } = deps;
+  const [{ profileCredentials }, { getSigninToken }, browser] = await Promise.all([
+    import('./providers/session-for-profile.js'),
+    import('./console/federation.js'),
+    import('./console/open-in-browser.js'),
+  ]);
+  return {
+    io,
+    consoleProfile: async () => {
+      const profile = await profileCredentials(options, deps);
+      return {
+        profile: profile.chain.named.profile,
+        roleArn: profile.chain.hops.at(-1)?.roleArn,
+        region: profile.region,
+        caBundle: profile.chain.named.sts.caBundle,
+        credentials: profile.provide,
+      };
+    },
+    getSigninToken,
+    openInBrowser: async (signinUrl) => {
+      const cache = new PrivateFiles(deps.cacheDirectory);
+      const page = await browser.writeSigninPage(cache, path.join(deps.cacheDirectory, 'signin'), signinUrl, io.now());
+      await browser.runBrowser(await browser.browserCommand(page, io.env, io.platform));
+    },
   };
 }
 

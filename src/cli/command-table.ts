@@ -188,6 +188,15 @@ export const COMMANDS = [
     options: SESSION_OPTIONS,
   },
   {
+    name: 'console',
+    description: "open the AWS console in the browser with the profile's role session (or print its sign-in URL)",
+    options: [
+      ...SESSION_OPTIONS,
+      { long: 'url', description: 'print the sign-in URL on stdout instead of opening the browser' },
+      { long: 'destination', value: 'url', description: 'the console page to open (default: the console home of the region)' },
+    ],
+  },
+  {
     name: 'doctor',
     description: "check the profile's whole set-up and say what to fix (exit 1 when something needed is wrong)",
     options: [

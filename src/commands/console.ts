@@ -1,9 +1,9 @@
 import { partitionOf } from '../aws/partition.js';
 import type { SigninTokenRequest } from '../console/federation.js';
 import { consoleHome, federationEndpoint, validateDestination } from '../console/signin-endpoints.js';
+import type { SessionCredentials } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
-import type { SessionCredentials } from '../session/credentials.js';
 
 export interface ConsoleOptions {
   readonly url?: boolean | undefined;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import type { SessionCredentials } from '../core/credentials.js';
 import { AwsMfaError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
-import type { SessionCredentials } from '../session/credentials.js';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;

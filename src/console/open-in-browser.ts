@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { pythonShlexSplit } from '../config/python-shlex.js';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
-import { writeFileAtomic } from '../store/atomic-write.js';
+import type { PrivateFiles } from '../store/private-files.js';
 
 /** A sign-in token is valid for 15 minutes: an older page can no longer sign anyone in. */
 const PAGE_LIFETIME_MS = 15 * 60 * 1000;
@@ -23,13 +24,9 @@ export interface BrowserCommand {
 export async function browserCommand(target: string, env: Env, platform: NodeJS.Platform): Promise<BrowserCommand> {
   const browser = env.BROWSER?.split(platform === 'win32' ? ';' : ':')[0]?.trim();
   if (browser) {
-    const { split } = await import('shlex');
-    let words: string[];
-    try {
-      words = split(browser);
-    } catch {
-      throw new UsageError('bad BROWSER', 'it is not a command line (unbalanced quotes)');
-    }
+    // Python's webbrowser splits BROWSER with shlex.
+    const words = pythonShlexSplit(browser);
+    if (words === undefined) throw new UsageError('bad BROWSER', 'it is not a command line (unbalanced quotes)');
     const [program, ...rest] = words;
     if (program === undefined) throw new UsageError('bad BROWSER', 'it names no program');
     const args = rest.some((word) => word.includes('%s')) ? rest.map((word) => word.replaceAll('%s', target)) : [...rest, target];
@@ -43,10 +40,10 @@ export async function browserCommand(target: string, env: Env, platform: NodeJS.
 
 /**
  * The sign-in URL holds a token, and other users can read a process's command line: the browser is
- * given a private page (0600, in the 0700 cache folder) that forwards to the URL, not the URL.
+ * given a private page (0600, in a 0700 folder of the user's cache) that forwards to the URL, not the URL.
  */
-export async function writeSigninPage(folder: string, signinUrl: string, now: Date): Promise<string> {
-  await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+export async function writeSigninPage(cache: PrivateFiles, folder: string, signinUrl: string, now: Date): Promise<string> {
+  cache.ensureFolder(folder);
   await removeExpiredPages(folder, now);
   const page = path.join(folder, `signin-${randomBytes(16).toString('hex')}.html`);
   const href = escapeHtml(signinUrl);
@@ -59,7 +56,7 @@ export async function writeSigninPage(folder: string, signinUrl: string, now: Da
     `<p><a href="${href}">Sign in to the AWS console</a></p>`,
     '',
   ].join('\n');
-  await writeFileAtomic(page, contents, { mode: 0o600 });
+  await cache.write(page, contents);
   return pathToFileURL(page).href;
 }
 

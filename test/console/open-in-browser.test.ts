@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserCommand, runBrowser, writeSigninPage } from '../../src/console/open-in-browser.js';
 import { AwsMfaError } from '../../src/core/errors.js';
+import { PrivateFiles } from '../../src/store/private-files.js';
 
 const folders: string[] = [];
 function tempFolder(): string {
@@ -35,10 +36,11 @@ describe('browserCommand', () => {
 
 describe('writeSigninPage', () => {
   it('writes a private page in a private folder that forwards to the URL, escaped', async () => {
-    const folder = join(tempFolder(), 'signin');
+    const root = tempFolder();
+    const folder = join(root, 'signin');
     const url = 'https://signin.aws.amazon.com/federation?Action=login&SigninToken=a"b<c>';
 
-    const page = fileURLToPath(await writeSigninPage(folder, url, new Date()));
+    const page = fileURLToPath(await writeSigninPage(new PrivateFiles(root), folder, url, new Date()));
 
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     expect(statSync(page).mode & 0o777).toBe(0o600);
@@ -58,7 +60,7 @@ describe('writeSigninPage', () => {
     utimesSync(old, sixteenMinutesAgo, sixteenMinutesAgo);
     utimesSync(other, sixteenMinutesAgo, sixteenMinutesAgo);
 
-    const page = fileURLToPath(await writeSigninPage(folder, 'https://example.com/', now));
+    const page = fileURLToPath(await writeSigninPage(new PrivateFiles(folder), folder, 'https://example.com/', now));
 
     expect(readdirSync(folder).sort()).toEqual(['notes.html', 'signin-4567abcd.html', page.split('/').pop()].sort());
   });
