@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
 import { UsageError } from '../core/errors.js';
+import type { Io } from '../core/io.js';
 import type { MfaCode } from '../mfa/code-source.js';
 import type { RootKeys } from '../store/session-cache.js';
 import type { SessionDependencies } from './dependencies.js';
@@ -8,6 +9,8 @@ import type { KeySource } from './key-source.js';
 
 /** Sessions shorter than this leave little time between refreshes: the user is told. */
 const SHORT_SESSION_SECONDS = 30 * 60;
+/** The Io (one per process) that was told already: a credential server renews a short session again and again. */
+const toldOfShortSessions = new WeakSet<Io>();
 
 /** How a session command asks for the root's MFA: the flags that say where the code and serial come from. */
 export interface MfaOptions {
@@ -44,10 +47,7 @@ export class RootMfa {
       const { resolveKeySource } = await import('./key-source.js');
       return resolveKeySource(this.settings, this.deps.openProfileKeychain, this.deps.io.debug).catch((error: unknown) => {
         throw this.sourceOf !== undefined && error instanceof UsageError && error.what.startsWith('unknown profile')
-          ? new UsageError(`unknown source_profile '${this.settings.profile}' of ${this.sourceOf}`, error.why, {
-              hint: error.hint,
-              cause: error,
-            })
+          ? unknownSourceProfile(error, this.settings.profile, this.sourceOf)
           : error;
       });
     })();
@@ -64,7 +64,8 @@ export class RootMfa {
       import('../mfa/code-source.js'),
     ]);
     const mfaSerial = await resolveDeviceSerial(settings, source, this.options.saveDiscoveredSerial, deps);
-    if (durationSeconds < SHORT_SESSION_SECONDS) {
+    if (durationSeconds < SHORT_SESSION_SECONDS && !toldOfShortSessions.has(deps.io)) {
+      toldOfShortSessions.add(deps.io);
       deps.io.notice(
         `aws-mfa: note: a ${formatDuration(durationSeconds)} session is refreshed ${formatDuration(settings.refreshMarginSeconds)} before it ends, so expect to be asked for a code often\n`,
       );
@@ -83,4 +84,9 @@ export class RootMfa {
     const rootKeys: RootKeys = { profile: settings.profile, mfaSerial, keySource: source.origin, longTermKeyId: source.keys.accessKeyId };
     return { source, rootKeys, code };
   }
+}
+
+/** A root found nowhere, said as the source_profile of the role that names it: where the typo most likely is. */
+export function unknownSourceProfile(unknown: UsageError, source: string, sourceOf: string): UsageError {
+  return new UsageError(`unknown source_profile '${source}' of ${sourceOf}`, unknown.why, { hint: unknown.hint, cause: unknown });
 }

@@ -8,7 +8,17 @@ import { cliPath, repoRoot } from './harness/paths.js';
 import { killGroup } from './harness/process.js';
 import { pythonPath } from './harness/python.js';
 import { type EnvOverrides, type Sandbox, useSandbox } from './harness/sandbox.js';
-import { describeRun, longTermKeys, motoAccount, motoSession, sessionTokenCalls, setUpProd, timed } from './harness/session-fixtures.js';
+import {
+  describeRun,
+  longTermKeys,
+  longTermSection,
+  mfaSerial,
+  motoAccount,
+  motoSession,
+  sessionTokenCalls,
+  setUpProd,
+  timed,
+} from './harness/session-fixtures.js';
 import { SwitchableProxy } from './harness/switchable-proxy.js';
 
 const moto = useMoto();
@@ -233,6 +243,71 @@ process.stdout.write('served with status ' + response.status + '\\n');`;
     expect(sessions.length).toBeGreaterThanOrEqual(4);
     expect(sessions.every((request) => request.body.get('TokenCode') === '654321')).toBe(true);
     expect(identities.map((request) => request.accessKeyId)).toEqual(Array(3).fill(motoSession.accessKeyId));
+    // The short-session note is given once, not on every renewal.
+    expect(result.stderr.match(/a 15m session is refreshed 15m before it ends/g)).toHaveLength(1);
+  });
+});
+
+describe('exec --server with a role profile', () => {
+  const ROLE_ARN = 'arn:aws:iam::111111111111:role/admin';
+  /** root (long-term keys, mfa_serial, a code from mfa_process) → admin, a role whose 900 s sessions are renewed on every request. */
+  function setUpRole(box: Sandbox): void {
+    box.writeCredentials(longTermSection('root'));
+    box.writeConfig(
+      [
+        '[profile root]',
+        `mfa_serial = ${mfaSerial}`,
+        codeFromProcess,
+        '[profile admin]',
+        `role_arn = ${ROLE_ARN}`,
+        'source_profile = root',
+        'duration_seconds = 900',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  it('the AWS CLI gets the assumed role', async () => {
+    const box = sandbox();
+    setUpRole(box);
+
+    const result = await box.runCli(['exec', '--server', '-p', 'admin', '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json']);
+
+    expect(result.code, describeRun(result)).toBe(0);
+    expect(JSON.parse(result.stdout).Arn).toMatch(/^arn:aws:sts::111111111111:assumed-role\/admin\//);
+  });
+
+  it('keeps a boto3 child going across several renewals of a 900 s role session: one GetSessionToken, an AssumeRole for each', async () => {
+    const box = sandbox();
+    setUpRole(box);
+    const callThrice = [
+      pythonPath(),
+      '-c',
+      "import boto3\nsts = boto3.client('sts')\nfor _ in range(3): print(sts.get_caller_identity()['Arn'])",
+    ];
+
+    const result = await box.runCli(['exec', '--server', '-p', 'admin', '--', ...callThrice]);
+
+    expect(result.code, describeRun(result)).toBe(0);
+    expect(result.stdout).toMatch(/^(arn:aws:sts::111111111111:assumed-role\/admin\/\S+\n){3}$/);
+    expect(result.stderr).toBe('');
+    const requests = await moto.recordedRequests();
+    const sessions = requests.filter((request) => request.action === 'GetSessionToken');
+    const roles = requests.filter((request) => request.action === 'AssumeRole');
+    const identities = requests.filter(
+      (request) => request.action === 'GetCallerIdentity' && request.accessKeyId !== motoSession.accessKeyId,
+    );
+    expect(sessions.map((request) => [request.accessKeyId, request.body.get('TokenCode')])).toEqual([[longTermKeys.accessKeyId, '654321']]);
+    // The first role session before the child starts, then one at least for each of botocore's fetches.
+    expect(roles.length).toBeGreaterThanOrEqual(4);
+    for (const request of roles) {
+      expect(request.accessKeyId).toBe(motoSession.accessKeyId);
+      expect(Object.fromEntries(request.body)).toMatchObject({ RoleArn: ROLE_ARN, DurationSeconds: '900' });
+    }
+    // Each of the child's calls is made with a role session renewed for it.
+    expect(identities).toHaveLength(3);
+    expect(new Set(identities.map((request) => request.accessKeyId)).size).toBe(3);
+    for (const identity of identities) expect(requests[requests.indexOf(identity) - 1]?.action).toBe('AssumeRole');
   });
 });
 
@@ -296,7 +371,8 @@ describe('exec --server lives as long as its command', () => {
   it.each([
     {
       what: "passes the child's exit status on",
-      script: 'echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; exit 7',
+      // Exits once its stdin ends: the port is checked open while it runs.
+      script: 'echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; read -r _; exit 7',
       signal: undefined,
       status: 7,
     },
@@ -321,6 +397,7 @@ describe('exec --server lives as long as its command', () => {
     expect(await connectOutcome(url)).toBe('connected');
     // Only aws-mfa itself is signalled, not its process group: the child hears it from aws-mfa.
     if (signal) process.kill(running.process.pid ?? 0, signal);
+    else running.process.stdin.end();
     const exit = await running.exit();
 
     expect(exit, running.stderr).toEqual({ code: status, signal: null });
