@@ -103,15 +103,15 @@ async function rootOfChain(
   results: CheckResult[],
 ): Promise<ProfileSettings | undefined> {
   const { env } = deps.io;
-  const chain = checkRoleChain(files, profile, env);
-  results.push(chain.result);
-  if (!chain.hops) return undefined;
-  const root = profileSettingsFrom(files, chain.hops.at(-1) ?? profile, {}, env);
+  const { result, hops, chain } = checkRoleChain(files, profile, env, inventory);
+  results.push(result);
+  if (!hops || !chain) return undefined;
+  const { root } = chain;
   const keychain = checkKeychain(inventory, root.profile, root.fileKeys !== undefined);
   const keys = checkLongTermKeys(root, inventory);
   results.push(keychain, keys);
   const itemPresent = inventory.reached && inventory.items.some((item) => item.account === root.profile);
-  results.push(checkMfaSerial(files, chain.hops, env, itemPresent));
+  results.push(checkMfaSerial(files, hops, env, itemPresent));
   // Reading keys from a locked keyring could bring up its unlock prompt: --online then checks nothing.
   return keys.status === 'fail' || keychain.status === 'fail' ? undefined : root;
 }

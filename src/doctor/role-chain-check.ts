@@ -1,53 +1,46 @@
-import { type AwsFiles, profileSettingsFrom } from '../config/profile-settings.js';
+import type { AwsFiles } from '../config/profile-settings.js';
+import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
-import { type CheckResult, failed, passed } from './check-result.js';
+import { unknownProfile } from '../providers/key-source.js';
+import { type ProfileChain, resolveProfileChain } from '../providers/profile-chain.js';
+import { unknownSourceProfile } from '../providers/root-mfa.js';
+import type { KeychainInventory } from '../store/keychain-inventory.js';
+import { type CheckResult, failedWith, passed } from './check-result.js';
 
 const CHECK = 'role chain';
-
-/** Keys of a role profile that start a chain this tool does not (it starts from long-term keys). */
-const OTHER_SOURCES: ReadonlyArray<readonly [string, string]> = [
-  ['credential_source', 'the AWS CLI (credential_source)'],
-  ['web_identity_token_file', 'the AWS CLI or SDK (web identity)'],
-  ['sso_session', '`aws sso login`'],
-  ['sso_start_url', '`aws sso login`'],
-];
 
 export interface RoleChain {
   readonly result: CheckResult;
   /** Profiles from the one checked to the root; the root's keys sign the chain. undefined when the chain is broken. */
   readonly hops: readonly string[] | undefined;
+  readonly chain: ProfileChain | undefined;
 }
 
 /**
- * The source_profile chain of a role profile, walked in the config file: a loop or a source of
- * another kind is named. A root named nowhere is left to the long-term keys check: its keys may be
- * in the keychain alone. (The chain resolver of the session commands is the
- * authority; this walk only names what it would refuse, without calling AWS.)
+ * The chain as the session commands resolve it (resolveProfileChain), so that doctor refuses what
+ * they refuse, in their words, without calling AWS. A root named in neither file is refused as they
+ * refuse it only when the keychain could be searched and holds no item for it: otherwise its keys
+ * may be there, and the keychain and long-term keys checks say what is known.
  */
-export function checkRoleChain(files: AwsFiles, profile: string, env: Env): RoleChain {
-  const hops = [profile];
-  for (;;) {
-    const current = hops.at(-1) ?? profile;
-    const settings = profileSettingsFrom(files, current, {}, env);
-    const config = files.configFile.sections.get(settings.configSectionName);
-    const other = OTHER_SOURCES.find(([key]) => config?.has(key));
-    if (other) {
-      return broken(`[${settings.configSectionName}] has ${other[0]}: aws-mfa chains start from long-term keys`, `use ${other[1]} for it`);
-    }
-    if (!config?.get('role_arn')) break;
-    const source = config.get('source_profile');
-    if (!source) {
-      return broken(`[${settings.configSectionName}] has role_arn but no source_profile`, 'name the profile whose keys sign AssumeRole');
-    }
-    if (hops.includes(source)) {
-      return broken(`source_profile loop: ${[...hops, source].join(' -> ')}`, 'point one source_profile at a profile with long-term keys');
-    }
-    hops.push(source);
+export function checkRoleChain(files: AwsFiles, profile: string, env: Env, inventory: KeychainInventory): RoleChain {
+  let chain: ProfileChain;
+  try {
+    chain = resolveProfileChain(files, profile, {}, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return broken(error);
   }
-  if (hops.length === 1) return { result: passed(CHECK, `${profile} is not a role profile`), hops };
-  return { result: passed(CHECK, `${hops.join(' -> ')}: the root ${hops.at(-1)} signs the first AssumeRole`), hops };
+  const { root, hops } = chain;
+  const names = [...hops.map((hop) => hop.settings.profile).reverse(), root.profile];
+  const sourceOf = hops[0]?.settings.profile;
+  if (sourceOf === undefined) return { result: passed(CHECK, `${profile} is not a role profile`), hops: names, chain };
+  const rootInKeychain = inventory.reached && inventory.items.some((item) => item.account === root.profile);
+  if (!root.namedInFiles && inventory.reached && !rootInKeychain) {
+    return broken(unknownSourceProfile(unknownProfile(root, undefined), root.profile, sourceOf));
+  }
+  return { result: passed(CHECK, `${names.join(' -> ')}: the root ${root.profile} signs the first AssumeRole`), hops: names, chain };
 }
 
-function broken(detail: string, fix: string): RoleChain {
-  return { result: failed(CHECK, detail, fix), hops: undefined };
+function broken(error: UsageError): RoleChain {
+  return { result: failedWith(CHECK, error), hops: undefined, chain: undefined };
 }

@@ -74,7 +74,7 @@ async function whyItemsMayBeHidden(keychain: ProfileKeychain | undefined): Promi
 }
 
 /** Most often a typo: said as such even when the keychain could not be searched. */
-function unknownProfile(settings: ProfileSettings, keychainError: AwsMfaError | undefined): UsageError {
+export function unknownProfile(settings: ProfileSettings, keychainError: AwsMfaError | undefined): UsageError {
   const inFiles = `not in ${settings.credentialsFile.path} or ${settings.configFile.path}`;
   const why = keychainError
     ? `${inFiles}, and the keychain could not be searched (${keychainError.why})`

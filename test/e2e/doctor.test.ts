@@ -219,14 +219,33 @@ describe('each set-up mistake is named, with its fix, and doctor exits 1', () =>
     expect(lineOf(lines, 'MFA serial').fix).toMatch(/mfa_serial.*--save/);
   });
 
-  it('a source_profile loop', async () => {
+  it.each([
+    {
+      problem: 'a source_profile loop',
+      config:
+        '[profile a]\nrole_arn = arn:aws:iam::210987654321:role/A\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::210987654321:role/B\nsource_profile = a\n',
+      detail: 'cannot assume the role of profile a: source_profile loops: a -> b -> a',
+    },
+    {
+      problem: 'a source_profile named nowhere (neither file nor the keychain)',
+      config: '[profile a]\nrole_arn = arn:aws:iam::210987654321:role/A\nsource_profile = nowhere\n',
+      detail: "unknown source_profile 'nowhere' of a: not in ",
+    },
+    {
+      problem: 'a role profile with credential_source',
+      config: '[profile a]\nrole_arn = arn:aws:iam::210987654321:role/A\ncredential_source = Ec2InstanceMetadata\n',
+      detail: "cannot serve profile a: [profile a] has credential_source, and aws-mfa's role chains start from long-term keys",
+    },
+  ])('$problem: the role chain fails in the words of the session commands', async ({ config, detail }) => {
     const box = sandbox();
-    box.writeConfig(
-      '[profile a]\nrole_arn = arn:aws:iam::210987654321:role/A\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::210987654321:role/B\nsource_profile = a\n',
-    );
+    box.writeConfig(config);
     const { lines, code } = await doctor(box, ['-p', 'a']);
     expect(code).toBe(1);
-    expect(lineOf(lines, 'role chain')).toMatchObject({ status: 'fail', detail: 'source_profile loop: a -> b -> a' });
+    const chain = lineOf(lines, 'role chain');
+    expect(chain).toMatchObject({ status: 'fail', detail: expect.stringContaining(detail) });
+    const command = await box.runCli(['credential-process', '-p', 'a', '--code', '123456'], { env: keyring().env });
+    expect(command.code, describeRun(command)).toBe(2);
+    expect(command.stderr).toBe(`aws-mfa: ${chain.detail}${chain.fix === null ? '' : ` (${chain.fix})`}\n`);
   });
 
   it('no D-Bus session for a profile whose keys are in the keychain', async () => {
