@@ -152,8 +152,8 @@ describe('__complete profiles', () => {
 
   it('loads no AWS SDK, keytar or prompt package: a Tab press costs little more than starting Node', async () => {
     const modulesLog = join(box.home, 'modules.log');
-    const hook = join(repoRoot, 'test', 'e2e', 'harness', 'record-modules.mjs');
-    const env = box.env({ ...keyring().env, NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: modulesLog });
+    const hook = join(repoRoot, 'test', 'e2e', 'harness', 'record-modules.cjs');
+    const env = box.env({ ...keyring().env, NODE_OPTIONS: `--require=${hook}`, RECORD_MODULES_TO: modulesLog });
     const result = await runProcess('aws-mfa', ['__complete', 'profiles'], { env, cwd: box.home });
     expect(result.stdout).toContain('from-keychain\n');
     const sourcesByFile = JSON.parse(readFileSync(bundleSources, 'utf8')) as Record<string, string[]>;
