@@ -112,7 +112,9 @@ describe('the keytar keychain on a Secret Service', () => {
     expect(entries?.value).toContainEqual({ account: 'other', secret: 'stored-by-secret-tool' });
   });
 
-  it('does not see items that another client stored without that schema', async () => {
+  // gnome-keyring gives the first item of a new keyring the generic schema anyway, and on a loaded
+  // machine it was once seen doing so for the second too: a retry tells that apart from keytar's reading.
+  it('does not see items that another client stored without that schema', { retry: 2 }, async () => {
     // gnome-keyring gives the first item of a new keyring the generic schema anyway: not this one.
     await keyring().store('first', 'first-item');
     await keyring().store('schemaless', 'stored-by-secret-tool');
