@@ -2,6 +2,7 @@ import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { AwsMfaError } from '../core/errors.js';
 import { isCode } from '../core/file-errors.js';
+import { isLiveProcess } from './lock-holder.js';
 
 const MAX_SYMLINK_HOPS = 32;
 
@@ -54,10 +55,7 @@ export async function writeFileAtomic(file: string, contents: string, options: A
   const mode = options.keepMode && existing ? existing.mode & 0o7777 : options.mode;
   const owner = existing ? { uid: existing.uid, gid: existing.gid } : options.newFileOwner;
   await removeStrayTemporaryFiles(target);
-  const temporary = path.join(
-    path.dirname(target),
-    `${temporaryPrefix(target)}${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`,
-  );
+  const temporary = temporaryPath(target);
   const handle = await fs.open(temporary, 'wx', mode);
   try {
     try {
@@ -95,7 +93,11 @@ async function keepOwner(handle: fs.FileHandle, owner: FileOwner, file: string):
   }
 }
 
-/** `.NAME.` of the temporary files of NAME, which go on with the writer's pid and a random part. */
+/** `.NAME.PID.HEX.tmp`: a temporary file (or lock folder, store/lock.ts) of NAME, with its writer's pid. */
+export function temporaryPath(target: string): string {
+  return path.join(path.dirname(target), `${temporaryPrefix(target)}${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`);
+}
+
 function temporaryPrefix(target: string): string {
   return `.${path.basename(target)}.`;
 }
@@ -104,9 +106,10 @@ function temporaryPrefix(target: string): string {
  * Removes the temporary files of `target` left by writers that died between creating and renaming
  * them: their pid is no live process on this machine. Every writer of a file holds that file's lock
  * (edit-ini-file.ts, the session and TOTP locks), so no live writer of another machine sharing the
- * folder can own one either. Best effort: a file that cannot be listed or removed stays.
+ * folder can own one either. Best effort: a file that cannot be listed or removed stays. A lock's
+ * temporary folder (store/lock.ts) goes with the record in it.
  */
-async function removeStrayTemporaryFiles(target: string): Promise<void> {
+export async function removeStrayTemporaryFiles(target: string): Promise<void> {
   const folder = path.dirname(target);
   const prefix = temporaryPrefix(target);
   const names = await fs.readdir(folder).catch(() => []);
@@ -114,17 +117,7 @@ async function removeStrayTemporaryFiles(target: string): Promise<void> {
     const pid = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '')?.[1];
     return pid !== undefined && !isLiveProcess(Number(pid));
   });
-  await Promise.all(stray.map((name) => fs.rm(path.join(folder, name), { force: true }).catch(() => undefined)));
-}
-
-function isLiveProcess(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it lives, as another user's process.
-    return !isCode(error, 'ESRCH');
-  }
+  await Promise.all(stray.map((name) => fs.rm(path.join(folder, name), { force: true, recursive: true }).catch(() => undefined)));
 }
 
 async function statIfExists(file: string, noFollow: boolean): Promise<Stats | undefined> {

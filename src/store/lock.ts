@@ -2,30 +2,48 @@ import nodeFs, { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AwsMfaError } from '../core/errors.js';
 import { describeFileError, isCode } from '../core/file-errors.js';
+import { removeStrayTemporaryFiles, temporaryPath } from './atomic-write.js';
+import { readBoundedFile } from './bounded-read.js';
+import { holderHasEnded, holderRecord, MAX_HOLDER_RECORD_BYTES } from './lock-holder.js';
 
-/** A lock whose holder was killed is taken over after this long (its holder refreshes it twice as often). */
+/**
+ * A lock whose holder ran on another machine (a shared home) is taken over when its heartbeat has
+ * stopped this long (the holder refreshes it twice as often). On this machine, the holder's record
+ * decides: its lock is taken over once it has ended, at once, and never while it runs.
+ */
 const STALE_AFTER_MS = 4000;
 const HEARTBEAT_MS = STALE_AFTER_MS / 2;
 /**
  * proper-lockfile's own takeover of a stale lock is unguarded: two waiters that both see it stale
  * can each remove the fresh lock the other just made, and both "hold" it, or crash on the vanished
  * lock (test/e2e/lock-takeover.test.ts: a few times in 100 takeovers). So the library gets a
- * threshold it never reaches, and takeOverIfStale() takes over, one process at a time.
+ * threshold it never reaches, and takeOverIfAbandoned() takes over, one process at a time.
  */
 const LIBRARY_STALE_MS = 24 * 60 * 60 * 1000;
 const POLL_INTERVAL_MS = 100;
 /** Lock folders are the owner's only, whatever the umask: one that others can write to could be filled so that it can never be removed. */
 const LOCK_FOLDER_MODE = 0o700;
+/** The file in a lock folder (and a takeover guard) that names its holder (store/lock-holder.ts). */
+const HOLDER_FILE = 'holder';
+
 /**
- * proper-lockfile makes its lock folder with a bare mkdir (0777 under umask 000): the same calls,
- * with that mkdir made private. Built when a lock is taken: spreading node:fs reads its lazy
- * members (fs.promises, the streams), which loads about 30 of Node's modules the cached path never uses.
+ * The file system proper-lockfile works through, with its lock folder made and removed as aws-mfa
+ * does (createHeldFolder, removeHeldFolder). Built when a lock is taken: spreading node:fs reads
+ * its lazy members (fs.promises, the streams), which loads about 30 of Node's modules the cached
+ * path never uses.
  */
-function privateLockFs() {
+function lockFs() {
   return {
     ...nodeFs,
     mkdir: (folder: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
-      nodeFs.mkdir(folder, { mode: LOCK_FOLDER_MODE }, callback),
+      createHeldFolder(folder).then(() => callback(null), callback),
+    rmdir: (folder: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+      removeHeldFolder(folder).then(() => callback(null), callback),
+    // At exit (signal-exit), for the locks still held.
+    rmdirSync: (folder: string) => {
+      nodeFs.rmSync(path.join(folder, HOLDER_FILE), { force: true });
+      nodeFs.rmdirSync(folder);
+    },
   };
 }
 
@@ -41,8 +59,8 @@ export interface LockOptions {
 }
 
 /**
- * Runs `work` while holding an inter-process lock (a directory at `lockPath`, proper-lockfile's
- * mkdir protocol with an mtime heartbeat). Waits while another live process holds it.
+ * Runs `work` while holding an inter-process lock (a directory at `lockPath` that names its holder,
+ * proper-lockfile's protocol with an mtime heartbeat). Waits while another live process holds it.
  */
 export async function withLock<T>(lockPath: string, options: LockOptions, work: () => Promise<T>): Promise<T> {
   // A CommonJS module: its default export is module.exports, in Node and in the bundle alike.
@@ -53,7 +71,7 @@ export async function withLock<T>(lockPath: string, options: LockOptions, work: 
   const lockOptions = {
     realpath: false,
     lockfilePath: lockPath,
-    fs: privateLockFs(),
+    fs: lockFs(),
     stale: LIBRARY_STALE_MS,
     update: HEARTBEAT_MS,
     onCompromised: (error: Error) => options.debug?.(`lock ${lockPath} compromised: ${error.message}`),
@@ -76,7 +94,7 @@ async function acquire(
   let announced = false;
   for (;;) {
     try {
-      await takeOverIfStale(lockPath, options);
+      await takeOverIfAbandoned(lockPath, options);
       return await lock(lockPath, lockOptions);
     } catch (error) {
       if (error instanceof AwsMfaError) throw error;
@@ -105,32 +123,90 @@ function cannotLock(lockPath: string, options: LockOptions, error: unknown): Aws
 }
 
 /**
- * Removes the lock when its holder stopped refreshing it (killed, or its machine asleep). Only one
- * process does so at a time, under `<lock>.takeover` (held for a few system calls), and it checks
- * again under it: without that, a waiter that saw the stale lock could remove the one another
- * waiter has just taken.
+ * Makes a lock folder (or a takeover guard) that names its holder from the moment it exists: the
+ * record is written in a private temporary folder, renamed into place. rename() replaces an empty
+ * folder, never one with a record in it, so a lock already there (checked first; one of an older
+ * aws-mfa is empty) is EEXIST, as mkdir() would say. A temporary folder left by a process killed
+ * meanwhile is removed by the next one (atomic-write.ts).
  */
-async function takeOverIfStale(lockPath: string, options: LockOptions): Promise<void> {
-  if (!(await isStale(lockPath))) return;
+async function createHeldFolder(folder: string): Promise<void> {
+  if (await entryExists(folder)) throw exists(folder);
+  await removeStrayTemporaryFiles(folder);
+  const temporary = temporaryPath(folder);
+  await fs.mkdir(temporary, { mode: LOCK_FOLDER_MODE });
+  try {
+    await fs.writeFile(path.join(temporary, HOLDER_FILE), holderRecord(), { mode: 0o600, flag: 'wx' });
+    await fs.rename(temporary, folder);
+  } catch (error) {
+    await fs.rm(temporary, { recursive: true, force: true });
+    // Another process made it first (and may have removed it since): ENOTEMPTY or EEXIST, EPERM on Windows.
+    const madeFirst = isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST') || (isCode(error, 'EPERM') && (await entryExists(folder)));
+    throw madeFirst ? exists(folder) : error;
+  }
+}
+
+/**
+ * A lock folder, with the record in it; what is gone already is fine. Once the record is gone, the
+ * folder is empty, and a process taking the lock then may put its own in its place (rename): the
+ * lock is then its.
+ */
+async function removeHeldFolder(folder: string): Promise<void> {
+  await fs.rm(path.join(folder, HOLDER_FILE), { force: true });
+  await fs.rmdir(folder).catch((error: unknown) => {
+    if (!isCode(error, 'ENOENT') && !isCode(error, 'ENOTEMPTY') && !isCode(error, 'EEXIST')) throw error;
+  });
+}
+
+async function entryExists(entry: string): Promise<boolean> {
+  return fs.lstat(entry).then(
+    () => true,
+    (error: unknown) => {
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
+    },
+  );
+}
+
+function exists(folder: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${folder} exists`), { code: 'EEXIST' });
+}
+
+/**
+ * Removes the lock when its holder has ended (or, on another machine, stopped refreshing it). Only
+ * one process does so at a time, under `<lock>.takeover` (held for a few system calls, and itself
+ * taken over only once its holder has ended), and it checks again under it: without that, a
+ * waiter that saw the abandoned lock could remove the one another waiter has just taken.
+ */
+async function takeOverIfAbandoned(lockPath: string, options: LockOptions): Promise<void> {
+  if (!(await isAbandoned(lockPath))) return;
   const guardPath = `${lockPath}.takeover`;
   try {
-    await fs.mkdir(guardPath, { mode: LOCK_FOLDER_MODE });
+    await createHeldFolder(guardPath);
   } catch (error) {
     if (!isCode(error, 'EEXIST')) throw error;
-    // Another waiter is taking over; a guard this old was left by one killed meanwhile.
-    if (await isStale(guardPath)) await removeFolder(guardPath);
+    // Another waiter is taking over; a guard whose holder has ended was left by one killed meanwhile.
+    if (await isAbandoned(guardPath)) await removeHeldFolder(guardPath);
     return;
   }
   try {
-    if (await isStale(lockPath)) {
-      await removeFolder(lockPath).catch((error: unknown) => {
-        throw isCode(error, 'ENOTEMPTY') || isCode(error, 'ENOTDIR') ? notALock(lockPath, error) : error;
-      });
-      options.debug?.(`took over ${lockPath}: its holder stopped refreshing it`);
+    if (await isAbandoned(lockPath)) {
+      await removeAbandonedLock(lockPath);
+      options.debug?.(`took over ${lockPath}: its holder has ended or stopped refreshing it`);
     }
   } finally {
-    await removeFolder(guardPath);
+    await removeHeldFolder(guardPath);
   }
+}
+
+/** A folder with anything but the record in it, or a file in its place, was not made by aws-mfa and is not removed by it. */
+async function removeAbandonedLock(lockPath: string): Promise<void> {
+  const entries = await fs.readdir(lockPath).catch((error: unknown) => {
+    if (isCode(error, 'ENOENT')) return [];
+    throw isCode(error, 'ENOTDIR') ? notALock(lockPath, error) : error;
+  });
+  const foreign = entries.find((name) => name !== HOLDER_FILE);
+  if (foreign !== undefined) throw notALock(lockPath, Object.assign(new Error(`${foreign} in ${lockPath}`), { code: 'ENOTEMPTY' }));
+  await removeHeldFolder(lockPath);
 }
 
 /** Files in a lock folder, or a file in its place: not made by aws-mfa, so not removed by it. */
@@ -141,22 +217,33 @@ function notALock(lockPath: string, error: unknown): AwsMfaError {
   });
 }
 
-/** lstat: a symbolic link in place of a lock is never followed, to a folder to remove or a time to trust. */
-async function isStale(lockPath: string): Promise<boolean> {
+/**
+ * Whether a lock (or guard) may be taken over: its holder on this machine has ended, or, when the
+ * record names no process of this machine (another machine's, an older aws-mfa's empty folder, a
+ * file in its place), its last heartbeat is older than the stale time. lstat: a symbolic link in
+ * place of a lock is never followed, to a folder to remove or a time to trust.
+ */
+async function isAbandoned(lockPath: string): Promise<boolean> {
+  let stats: nodeFs.Stats;
   try {
-    const stats = await fs.lstat(lockPath);
-    if (stats.isSymbolicLink()) {
-      throw new AwsMfaError(`refusing the lock ${lockPath}`, 'it is a symbolic link, which aws-mfa never makes', { hint: 'remove it' });
-    }
-    return stats.mtime.getTime() < Date.now() - STALE_AFTER_MS;
+    stats = await fs.lstat(lockPath);
   } catch (error) {
     if (isCode(error, 'ENOENT')) return false;
     throw error;
   }
+  if (stats.isSymbolicLink()) {
+    throw new AwsMfaError(`refusing the lock ${lockPath}`, 'it is a symbolic link, which aws-mfa never makes', { hint: 'remove it' });
+  }
+  const ended = stats.isDirectory() ? holderHasEnded(readHolderRecord(lockPath)) : undefined;
+  return ended ?? stats.mtime.getTime() < Date.now() - STALE_AFTER_MS;
 }
 
-async function removeFolder(folder: string): Promise<void> {
-  await fs.rmdir(folder).catch((error: unknown) => {
-    if (!isCode(error, 'ENOENT')) throw error;
-  });
+/** The record in a lock folder; '' when there is none to read (not yet, no more, or not a regular file). */
+function readHolderRecord(lockPath: string): string {
+  try {
+    const read = readBoundedFile(path.join(lockPath, HOLDER_FILE), { maxBytes: MAX_HOLDER_RECORD_BYTES, noFollow: true });
+    return 'bytes' in read ? read.bytes.toString('utf8') : '';
+  } catch {
+    return '';
+  }
 }

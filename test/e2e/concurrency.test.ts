@@ -161,6 +161,49 @@ describe('single flight', () => {
     expect(await moto.countCalls('GetSessionToken')).toBe(1);
     expectNothingLeft(box);
   });
+
+  it('a holder stopped (SIGSTOP) past the stale time keeps its lock: waiters wait, and after SIGCONT reuse its session', async () => {
+    const box = sandbox();
+    setUpProd(box);
+    const pidFile = join(box.home, 'holder.pid');
+    let waiters: BackgroundCli[] = [];
+
+    // Not tmux's own child, which tmux would continue at once: a child of a shell that waits for it.
+    const holder = await box.runInPty(
+      ['/bin/sh', '-c', 'file="$1"; shift; "$@" & echo $! >"$file"; wait $!', 'sh', pidFile, cliPath, 'login', '-p', 'prod'],
+      async (terminal) => {
+        await terminal.waitForText('MFA code for prod');
+        const holderPid = Number(readFileSync(pidFile, 'utf8'));
+        // A stopped holder refreshes nothing, as one that a loaded machine does not run for seconds.
+        process.kill(holderPid, 'SIGSTOP');
+        try {
+          waiters = Array.from({ length: 4 }, () => startCli(box, ['credential-process', '-p', 'prod']));
+          for (const waiter of waiters) await waiter.waitForStderr(`${WAITING} to get a session for prod`);
+          // Past the 4 s after which a heartbeat counts as stale (about 5 s with mtime rounding).
+          // Taking the lock over would make a waiter prompt, and with no terminal fail.
+          await sleep(7_000);
+          for (const waiter of waiters) expect(waiter.running, waiter.stderr).toBe(true);
+          expect(existsSync(profileLockPath(box, 'prod'))).toBe(true);
+        } finally {
+          process.kill(holderPid, 'SIGCONT');
+        }
+        await terminal.type(`${CODE}\r`);
+      },
+    );
+    const results = await Promise.all(waiters.map((waiter) => waiter.result()));
+
+    expect(holder.code, holder.transcript).toBe(0);
+    const sections = await expectProdFileIntact(box, { withSession: true });
+    for (const result of results) {
+      expectSucceeded(result);
+      expect(sessionFrom(result.stdout).SessionToken).toBe(sections.prod?.aws_session_token);
+    }
+    const requests = await moto.recordedRequests();
+    expect(requests.filter((request) => request.action === 'GetSessionToken').map((request) => request.body.get('TokenCode'))).toEqual([
+      CODE,
+    ]);
+    expectNothingLeft(box);
+  });
 });
 
 describe('the credentials file under parallel logins', () => {
