@@ -10,12 +10,12 @@
 //   the first GenerateCredentialReport with STARTED: aws-mfa polls again after 1 s);
 // - warm: the cached session, and reports that AWS (and moto) hand out at once while under 4 h old.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startMoto } from './moto.mjs';
+import { median, sandboxEnvironment, startMoto, writeProfiles } from './harness.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'aws-mfa');
@@ -65,13 +65,13 @@ async function measure(concurrency) {
   await moto.reset();
   const home = mkdtempSync(path.join(os.tmpdir(), 'aws-mfa-org-bench-'));
   try {
-    const env = sandboxEnvironment(home);
+    const env = sandboxEnvironment(home, moto.port);
     const setup = spawnSync('python3', ['-c', createOrganization], {
       env: { ...env, MEMBERS: String(accountCount - 1), AWS_ACCESS_KEY_ID: 'AKIABENCHORGAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'bench' },
       encoding: 'utf8',
     });
     if (setup.status !== 0) throw new Error(`creating the organisation failed: ${setup.stderr}`);
-    writeProfile(home);
+    writeProfiles(home);
     const audit = ['audit', '-p', 'prod', '--organization', '--format', 'json', '--concurrency', String(concurrency)];
     const cold = timedAudit([...audit, '--code', '123456'], env);
     const warm = median(Array.from({ length: warmRuns }, () => timedAudit(audit, env)));
@@ -94,12 +94,6 @@ function timedAudit(args, env) {
   return elapsed;
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function report(rows) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
@@ -120,31 +114,4 @@ function seconds(milliseconds) {
 
 function ms(milliseconds) {
   return `${milliseconds.toFixed(0)} ms`;
-}
-
-function sandboxEnvironment(home) {
-  const kept = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'DBUS_SESSION_BUS_ADDRESS'),
-  );
-  return {
-    ...kept,
-    HOME: home,
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    AWS_ENDPOINT_URL: moto.url,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
-function writeProfile(home) {
-  mkdirSync(path.join(home, '.aws'), { recursive: true });
-  writeFileSync(
-    path.join(home, '.aws', 'credentials'),
-    '[prod-long-term]\naws_access_key_id = AKIABENCH0000EXAMPLE\naws_secret_access_key = benchbenchbenchbenchbenchbenchbenchbench\n',
-    { mode: 0o600 },
-  );
-  writeFileSync(
-    path.join(home, '.aws', 'config'),
-    '[profile prod]\nmfa_serial = arn:aws:iam::123456789012:mfa/bench\nregion = us-east-1\n',
-  );
 }

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, sandboxEnvironment, serial, startMoto, writeProfiles } from './moto-sandbox.mjs';
+import { alternate, run, sandboxEnvironment, serial, startMoto, timed, writeProfiles } from './harness.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'aws-mfa');
@@ -74,26 +74,6 @@ async function measure(env, motoPort) {
     });
   }
   return { startup, login, perNode };
-}
-
-function alternate(commands, count) {
-  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
-  for (const command of Object.values(commands)) command(); // warm the file cache
-  for (let round = 0; round < count; round++) {
-    for (const [name, command] of Object.entries(commands)) samples[name].push(command());
-  }
-  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
-}
-
-function timed(command, args, env) {
-  const start = process.hrtime.bigint();
-  run(command, args, env);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function run(command, args, env) {
-  const result = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
 }
 
 async function parallelColdCallers(node, env, motoPort, count) {

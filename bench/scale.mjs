@@ -4,12 +4,11 @@
 // homes so that machine noise hits all of them alike; prints medians as Markdown
 // (docs/performance.md holds a copy). Needs a built aws-mfa (npm run build) and moto_server.
 //   node bench/scale.mjs [--runs 20] [--sizes 1,100,1000,10000]
-import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, median, sandboxEnvironment, waitForMoto } from './harness.mjs';
+import { alternate, run, sandboxEnvironment, startMoto, timed } from './harness.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'aws-mfa');
@@ -17,17 +16,13 @@ const runs = Number(option('--runs')) || 20;
 const sizes = (option('--sizes') ?? '1,100,1000,10000').split(',').map(Number);
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'aws-mfa-scale-'));
-const port = await freePort();
-const moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-  stdio: 'ignore',
-  env: { ...process.env, MOTO_RECORDER_FILEPATH: path.join(root, 'moto-recording') },
-});
+let moto;
 try {
-  await waitForMoto(port);
-  const homes = sizes.map((count) => prepareHome(count, port));
+  moto = await startMoto(root);
+  const homes = sizes.map((count) => prepareHome(count, moto.port));
   console.log(report(homes, measure(homes)));
 } finally {
-  moto.kill();
+  moto?.stop();
   rmSync(root, { recursive: true, force: true });
 }
 
@@ -83,23 +78,7 @@ function measure(homes) {
     commands[`cached ${home.count}`] = () => timed(cli, ['credential-process', '-p', 'prod'], home.env);
     commands[`list ${home.count}`] = () => timed(cli, ['list'], home.env);
   }
-  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
-  for (const command of Object.values(commands)) command(); // warm the file cache
-  for (let round = 0; round < runs; round++) {
-    for (const [name, command] of Object.entries(commands)) samples[name].push(command());
-  }
-  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
-}
-
-function timed(command, args, env) {
-  const start = process.hrtime.bigint();
-  run(command, args, env);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function run(command, args, env) {
-  const result = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return alternate(commands, runs);
 }
 
 function report(homes, medians) {

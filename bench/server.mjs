@@ -4,15 +4,16 @@
 // the same session behind both, on a local moto_server; prints Markdown (docs/performance.md holds
 // a copy). Needs: a built aws-mfa (npm run build), moto_server in python3.
 //   node bench/server.mjs [--rounds 5] [--fetches 200] [--runs 10]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, sandboxEnvironment, startMoto, writeProfiles } from './moto-sandbox.mjs';
+import { median, run, sandboxEnvironment, startMoto, timed, writeProfiles } from './harness.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'aws-mfa');
+/** From the repository, where the fetcher's `@aws-sdk/credential-providers` resolves; stdout kept, which the fetcher writes. */
+const inRepo = { cwd: repoRoot, stdout: 'pipe' };
 const option = (name, fallback) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || fallback;
 const rounds = option('rounds', 5);
 const fetchesPerRound = option('fetches', 200);
@@ -39,7 +40,7 @@ const moto = await startMoto(home);
 try {
   const env = sandboxEnvironment(home, moto.port);
   writeProfiles(home);
-  run(cli, ['login', '-p', 'prod', '--code', '123456'], env);
+  run(cli, ['login', '-p', 'prod', '--code', '123456'], env, inRepo);
   console.log(report(measure(env)));
 } finally {
   moto.stop();
@@ -51,27 +52,16 @@ function measure(env) {
   const fetches = [];
   const runs = [];
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < runsPerRound; i++) runs.push(timed(cli, ['credential-process', '-p', 'prod'], env));
+    for (let i = 0; i < runsPerRound; i++) runs.push(timed(cli, ['credential-process', '-p', 'prod'], env, inRepo));
     const child = run(
       cli,
       ['exec', '--server', '-p', 'prod', '--', process.execPath, '--input-type=module', '-e', FETCHER, String(fetchesPerRound)],
       env,
+      inRepo,
     );
     fetches.push(...JSON.parse(child.stdout));
   }
   return { fetch: median(fetches), credentialProcess: median(runs), fetchCount: fetches.length, runCount: runs.length };
-}
-
-function timed(command, args, env) {
-  const start = process.hrtime.bigint();
-  run(command, args, env);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function run(command, args, env) {
-  const result = spawnSync(command, args, { env, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args[0]} failed (${result.status}): ${result.stderr}`);
-  return result;
 }
 
 function report({ fetch, credentialProcess, fetchCount, runCount }) {
