@@ -178,19 +178,21 @@ function exists(folder: string): NodeJS.ErrnoException {
  * waiter that saw the abandoned lock could remove the one another waiter has just taken.
  */
 async function takeOverIfAbandoned(lockPath: string, options: LockOptions): Promise<void> {
-  if (!(await isAbandoned(lockPath))) return;
+  if ((await abandonedRecord(lockPath)) === undefined) return;
   const guardPath = `${lockPath}.takeover`;
   try {
     await createHeldFolder(guardPath);
   } catch (error) {
     if (!isCode(error, 'EEXIST')) throw error;
     // Another waiter is taking over; a guard whose holder has ended was left by one killed meanwhile.
-    if (await isAbandoned(guardPath)) await removeHeldFolder(guardPath);
+    const guardRecord = await abandonedRecord(guardPath);
+    if (guardRecord !== undefined) await removeIfStill(guardPath, guardRecord);
     return;
   }
   try {
-    if (await isAbandoned(lockPath)) {
-      await removeAbandonedLock(lockPath);
+    const record = await abandonedRecord(lockPath);
+    if (record !== undefined) {
+      await removeAbandonedLock(lockPath, record);
       options.debug?.(`took over ${lockPath}: its holder has ended or stopped refreshing it`);
     }
   } finally {
@@ -199,14 +201,22 @@ async function takeOverIfAbandoned(lockPath: string, options: LockOptions): Prom
 }
 
 /** A folder with anything but the record in it, or a file in its place, was not made by aws-mfa and is not removed by it. */
-async function removeAbandonedLock(lockPath: string): Promise<void> {
+async function removeAbandonedLock(lockPath: string, record: string): Promise<void> {
   const entries = await fs.readdir(lockPath).catch((error: unknown) => {
     if (isCode(error, 'ENOENT')) return [];
     throw isCode(error, 'ENOTDIR') ? notALock(lockPath, error) : error;
   });
   const foreign = entries.find((name) => name !== HOLDER_FILE);
   if (foreign !== undefined) throw notALock(lockPath, Object.assign(new Error(`${foreign} in ${lockPath}`), { code: 'ENOTEMPTY' }));
-  await removeHeldFolder(lockPath);
+  await removeIfStill(lockPath, record);
+}
+
+/**
+ * Removes an abandoned lock or guard if it still holds the record it was judged by: another waiter
+ * may have removed it since, and a live process made a new one in its place.
+ */
+async function removeIfStill(folder: string, record: string): Promise<void> {
+  if (readHolderRecord(folder) === record) await removeHeldFolder(folder);
 }
 
 /** Files in a lock folder, or a file in its place: not made by aws-mfa, so not removed by it. */
@@ -218,24 +228,26 @@ function notALock(lockPath: string, error: unknown): AwsMfaError {
 }
 
 /**
- * Whether a lock (or guard) may be taken over: its holder on this machine has ended, or, when the
- * record names no process of this machine (another machine's, an older aws-mfa's empty folder, a
- * file in its place), its last heartbeat is older than the stale time. lstat: a symbolic link in
- * place of a lock is never followed, to a folder to remove or a time to trust.
+ * The record of a lock (or guard) that may be taken over ('' when it has none); undefined while it
+ * may not. It may when its holder on this machine has ended, or, when the record names no process
+ * of this machine (another machine's, an older aws-mfa's empty folder, a file in its place), when
+ * its last heartbeat is older than the stale time. lstat: a symbolic link in place of a lock is
+ * never followed, to a folder to remove or a time to trust.
  */
-async function isAbandoned(lockPath: string): Promise<boolean> {
+async function abandonedRecord(lockPath: string): Promise<string | undefined> {
   let stats: nodeFs.Stats;
   try {
     stats = await fs.lstat(lockPath);
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return false;
+    if (isCode(error, 'ENOENT')) return undefined;
     throw error;
   }
   if (stats.isSymbolicLink()) {
     throw new AwsMfaError(`refusing the lock ${lockPath}`, 'it is a symbolic link, which aws-mfa never makes', { hint: 'remove it' });
   }
-  const ended = stats.isDirectory() ? holderHasEnded(readHolderRecord(lockPath)) : undefined;
-  return ended ?? stats.mtime.getTime() < Date.now() - STALE_AFTER_MS;
+  const record = stats.isDirectory() ? readHolderRecord(lockPath) : '';
+  const ended = holderHasEnded(record) ?? stats.mtime.getTime() < Date.now() - STALE_AFTER_MS;
+  return ended ? record : undefined;
 }
 
 /** The record in a lock folder; '' when there is none to read (not yet, no more, or not a regular file). */
