@@ -23,7 +23,8 @@ export function enableCompileCache(env: Env, platform: NodeJS.Platform): void {
   // Not in Node 20's types: Node 20 has no compile cache, and bin/aws-mfa does not load this there.
   const { enableCompileCache: enable } = nodeModule as { enableCompileCache?: (directory: string) => unknown };
   if (enable === undefined) return;
-  const root = cacheDirectory(env, platform);
+  const root = cacheFolder(env, platform);
+  if (root === undefined) return;
   const folder = path.join(root, COMPILE_CACHE_FOLDER);
   if (!isPrivateFolder(root, platform)) return;
   if (!isPrivateFolder(folder, platform)) {
@@ -39,6 +40,15 @@ export function enableCompileCache(env: Env, platform: NodeJS.Platform): void {
     enable(folder);
   } finally {
     process.umask(umask);
+  }
+}
+
+/** undefined where there is no cache folder (no home): the command itself then says so, in one line. */
+function cacheFolder(env: Env, platform: NodeJS.Platform): string | undefined {
+  try {
+    return cacheDirectory(env, platform);
+  } catch {
+    return undefined;
   }
 }
 
