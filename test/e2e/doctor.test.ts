@@ -30,7 +30,7 @@ interface Line {
   fix: string | null;
 }
 
-const keychainKeys = { accessKeyId: 'AKIAKEYCHAINDOCTOR01', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiDOCTOR0001' } as const;
+const keychainKeys = { accessKeyId: 'AKIAKEYCHAINDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiDOCTOR0001' } as const;
 const secrets = [longTermKeys.secretAccessKey, keychainKeys.secretAccessKey];
 
 /** doctor's run, checked to have written nothing and shown no secret; `--json` is added and parsed. */
@@ -126,7 +126,7 @@ describe('a healthy profile', () => {
     expect(failures(lines)).toEqual([]);
     expect(lineOf(lines, 'keychain').detail).toBe('reachable and unlocked; holds the item aws-mfa/prod');
     expect(lineOf(lines, 'long-term keys').detail).toBe('the keychain item aws-mfa/prod');
-    expect(lineOf(lines, 'long-term key').detail).toMatch(/^AKIA…OR01 is valid: arn:aws:/);
+    expect(lineOf(lines, 'long-term key').detail).toMatch(/^AKIA…MPLE is valid: arn:aws:/);
   });
 
   it('a role chain from AWS_PROFILE: the chain is named and its root checked, exit 0', async () => {
