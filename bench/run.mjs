@@ -78,7 +78,7 @@ async function measure(env, motoPort) {
 
 async function parallelColdCallers(node, env, motoPort, count) {
   run(node.path, [cli, 'clear'], env);
-  await fetch(`http://127.0.0.1:${motoPort}/moto-api/recorder/clear-recording`, { method: 'POST' });
+  await fetch(`http://127.0.0.1:${motoPort}/moto-api/recorder/reset-recording`, { method: 'POST' });
   await fetch(`http://127.0.0.1:${motoPort}/moto-api/recorder/start-recording`, { method: 'POST' });
   const start = process.hrtime.bigint();
   const exits = await Promise.all(
