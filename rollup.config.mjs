@@ -1,5 +1,5 @@
 // Builds the CLI that bin/aws-mfa runs: CommonJS, code-split at every dynamic import, and a small
-// start-up file that turns Node's compile cache on before the CLI loads (src/compile-cache.ts).
+// start-up file that loads it with the compiled code of earlier runs (src/start-up/start-cli.ts).
 //   rollup -c   (npm run build; `prepare` runs it on npm ci / npm install)
 //
 // Why Rollup and CommonJS (docs/performance.md has the figures): the cached credential-process
@@ -9,8 +9,8 @@
 //   chunk reuses it from there. esbuild splits such shared modules into chunks of their own, and
 //   loading those costs the cached path about 7 ms more.
 // - The start-up file is a build of its own: sharing a module with the CLI would split that module
-//   into a chunk of its own, one more file on the cached path. It must load before the compile
-//   cache is on, so it holds only what it needs (about 1 KB).
+//   into a chunk of its own, one more file on the cached path. Nothing caches its own compiled
+//   code, so it holds only what it needs (about 3 KB).
 // keytar stays external: it is a native module, an optional dependency.
 // The build is reproducible: the same sources and lock file give the same bytes.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,7 +56,7 @@ export default [
   },
   // Built last (Rollup builds a list of configurations in order): it also swaps the build into dist/.
   {
-    input: { 'compile-cache': path.join(root, 'src', 'compile-cache.ts') },
+    input: { 'start-up': path.join(root, 'src', 'start-up', 'start-cli.ts') },
     external: [/^node:/],
     plugins: [...plugins(), noteSources(), swapIntoDist()],
     output: { dir: staging, format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },

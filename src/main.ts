@@ -1,17 +1,16 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type Invocation, parseInvocation } from './cli/arguments.js';
+import { type CommandName, type Invocation, parseInvocation } from './cli/arguments.js';
 import { stdoutWriter } from './cli/standard-output.js';
 import type { ConsoleDependencies } from './commands/console.js';
-// The session commands are imported statically: the cached path then reads one bundle chunk, not
-// a chain of them. Every other command, and everything a new session needs, is loaded on demand.
+// The commands with a cached path are imported statically: it then reads one bundle chunk, not a
+// chain of them. Every other command, and everything a new session needs, is loaded on demand.
 import { credentialProcessCommand } from './commands/credential-process.js';
 import type { DoctorDependencies } from './commands/doctor.js';
 import { envCommand } from './commands/env.js';
 import { execCommand } from './commands/exec.js';
-import { loginCommand } from './commands/login.js';
 import { cacheDirectory } from './config/paths.js';
+import { lazyBuiltin } from './core/builtin.js';
 import { AwsMfaError, ExitCode } from './core/errors.js';
 import type { Io, Terminal } from './core/io.js';
 import { systemMfaPrompts } from './prompt/system-mfa-prompts.js';
@@ -26,8 +25,11 @@ declare const AWS_MFA_VERSION: string;
 
 const MAX_STDIN_LINE_BYTES = 64 * 1024;
 
-/** The only place that builds real dependencies, runs a command and turns errors into exit codes. */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * The only place that builds real dependencies, runs a command and turns errors into exit codes.
+ * `onCommand` learns which command runs (src/start-up/start-cli.ts keeps compiled code after some).
+ */
+export async function main(argv: readonly string[], onCommand: (command: CommandName) => void = () => {}): Promise<number> {
   const endOfOptions = argv.indexOf('--');
   const debugEnabled = (endOfOptions === -1 ? argv : argv.slice(0, endOfOptions)).includes('--debug');
   const io = createProcessIo(debugEnabled);
@@ -37,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeErr: (text) => io.writeStderr(text),
     });
     if (invocation.kind === 'exit') return invocation.exitCode;
+    onCommand(invocation.command);
     return await runCommand(invocation, io);
   } catch (error) {
     return reportError(error, io, debugEnabled);
@@ -49,7 +52,7 @@ async function runCommand(invocation: Extract<Invocation, { kind: 'run' }>, io: 
   const deps = sessionDependencies(io);
   switch (invocation.command) {
     case 'login':
-      return loginCommand(options, deps);
+      return (await import('./commands/login.js')).loginCommand(options, deps);
     case 'credential-process':
       return credentialProcessCommand(options, deps);
     case 'env':
@@ -251,8 +254,7 @@ function openTerminal(): Terminal {
     fs.closeSync(inputFd);
     throw error;
   }
-  // Required here, not imported: only a prompt needs it, and loading it costs the cached path time.
-  const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+  const tty = lazyBuiltin('node:tty');
   const input = new tty.ReadStream(inputFd);
   const output = new tty.WriteStream(outputFd);
   return {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import os from 'node:os';
+import { lazyBuiltin } from '../core/builtin.js';
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { sessionEnvironment, VARIABLES_REMOVED_FOR_SESSION } from '../output/session-environment.js';
@@ -101,7 +101,7 @@ function waitForChild(child: ChildProcess, program: string, io: Io): Promise<num
     });
     child.once('exit', (code, signal) => {
       stopListening();
-      resolve(signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 0));
+      resolve(signal ? 128 + (lazyBuiltin('node:os').constants.signals[signal] ?? 0) : (code ?? 0));
     });
   });
 }

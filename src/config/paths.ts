@@ -1,5 +1,5 @@
-import os from 'node:os';
 import path from 'node:path';
+import { lazyBuiltin } from '../core/builtin.js';
 import { UsageError } from '../core/errors.js';
 import type { Env } from '../core/io.js';
 
@@ -20,7 +20,7 @@ export function homeDirectory(env: Env): string {
 
 function passwdHome(): string | undefined {
   try {
-    return os.homedir();
+    return lazyBuiltin('node:os').homedir();
   } catch {
     return undefined;
   }

@@ -1,7 +1,6 @@
 import { AwsMfaError, UsageError } from '../core/errors.js';
 import { describeFileError } from '../core/file-errors.js';
 import type { Io } from '../core/io.js';
-import { withLock } from '../store/lock.js';
 import type { CachedSession, SessionCache } from '../store/session-cache.js';
 import { type ExpectedSession, whyNotReusable } from './session-fit.js';
 
@@ -102,6 +101,8 @@ async function underLock(
     whileWaiting: reportHoldersFailure,
     debug: deps.io.debug,
   };
+  // Imported here: a cached answer takes no lock, and the lock's modules then stay unloaded.
+  const { withLock } = await import('../store/lock.js');
   return withLock(lockPath, lockOptions, async (): Promise<ProvidedSession> => {
     if (waited) await reportHoldersFailure();
     const stale = await deps.cache.read(hop.profile);

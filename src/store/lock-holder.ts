@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import os from 'node:os';
+import { lazyBuiltin } from '../core/builtin.js';
 import { isCode } from '../core/file-errors.js';
 
 /**
@@ -21,7 +21,12 @@ interface HolderRecord {
 export const MAX_HOLDER_RECORD_BYTES = 1024;
 
 export function holderRecord(): string {
-  const record: HolderRecord = { pid: process.pid, host: os.hostname(), machine: thisMachine(), started: startTicks('self') ?? null };
+  const record: HolderRecord = {
+    pid: process.pid,
+    host: lazyBuiltin('node:os').hostname(),
+    machine: thisMachine(),
+    started: startTicks('self') ?? null,
+  };
   return `${JSON.stringify(record)}\n`;
 }
 
@@ -67,7 +72,7 @@ function isRunning(pid: number, started: string | undefined): boolean {
 let machine: string | null | undefined;
 
 function thisMachine(): string | null {
-  machine ??= process.platform === 'linux' ? linuxMachine() : `host ${os.hostname()}`;
+  machine ??= process.platform === 'linux' ? linuxMachine() : `host ${lazyBuiltin('node:os').hostname()}`;
   return machine;
 }
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import nodeModule from 'node:module';
 import { join, relative } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useMoto } from './harness/moto.js';
@@ -24,9 +23,8 @@ const FETCH_TWICE_FROM_SERVER = [
 /** Node's modules that a cached answer has no use for: streams, fs.promises, sockets, terminals, crypto, child processes. */
 const UNNEEDED_BUILTINS =
   /^NativeModule (stream|internal\/streams\/|internal\/fs\/(promises|streams)|internal\/readline\/|net|tty|crypto|child_process|http)/;
-/** bin/aws-mfa loads it before the bundle where Node has a compile cache (src/compile-cache.ts). */
-const START_UP_FILE = 'dist/compile-cache.cjs';
-const nodeHasCompileCache = 'enableCompileCache' in nodeModule;
+/** bin/aws-mfa loads it, and it loads the bundle (src/start-up/start-cli.ts). */
+const START_UP_FILE = 'dist/start-up.cjs';
 
 describe('the cached path', () => {
   it.each([
@@ -69,13 +67,12 @@ describe('the cached path', () => {
     expect(builtins.filter((name) => UNNEEDED_BUILTINS.test(name))).toEqual([]);
   });
 
-  it(`loads ${START_UP_FILE} first ${nodeHasCompileCache ? 'on this Node, which has' : 'only on a Node with'} a compile cache`, async () => {
+  it(`loads ${START_UP_FILE} first, then the bundle as one module`, async () => {
     const box = await sandboxWithSession();
 
     const { files } = await recordedRun(box, ['credential-process']);
 
-    const bundleFiles = files.filter((file) => file.startsWith('dist/'));
-    expect(bundleFiles).toEqual(nodeHasCompileCache ? [START_UP_FILE, 'dist/aws-mfa.cjs'] : ['dist/aws-mfa.cjs']);
+    expect(files.filter((file) => file.startsWith('dist/'))).toEqual([START_UP_FILE, 'dist/aws-mfa.cjs']);
   });
 
   it.each([[['credential-process']], [['env']]])(

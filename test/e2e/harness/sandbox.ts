@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { COMPILE_CACHE_FOLDER } from '../../../src/compile-cache.js';
+import { COMPILED_CODE_FOLDER } from '../../../src/start-up/compiled-code-folder.js';
 import { withoutAwsSettings } from './environment.js';
 import { snapshotTree } from './files.js';
 import type { MotoServer } from './moto.js';
@@ -111,20 +111,20 @@ export class Sandbox {
   }
 
   /**
-   * Every file under HOME with its mode and hash: equal snapshots mean nothing was written. Node's
-   * compile cache is left out: on Node 22+ any run may add to it (src/compile-cache.ts; its own
-   * tests check what it holds).
+   * Every file under HOME with its mode and hash: equal snapshots mean nothing was written. The
+   * compiled code is left out: any run may add to it (src/start-up/; its own tests check what it
+   * holds).
    */
   snapshot(): Record<string, string> {
-    const compileCache = relative(this.home, this.compileCacheFolder);
+    const compiledCode = relative(this.home, this.compiledCodeFolder);
     return Object.fromEntries(
-      Object.entries(snapshotTree(this.home)).filter(([entry]) => entry !== compileCache && !entry.startsWith(`${compileCache}${sep}`)),
+      Object.entries(snapshotTree(this.home)).filter(([entry]) => entry !== compiledCode && !entry.startsWith(`${compiledCode}${sep}`)),
     );
   }
 
-  /** Where aws-mfa keeps Node's compile cache: in its cache folder. */
-  get compileCacheFolder(): string {
-    return join(this.cacheHome, 'aws-mfa', COMPILE_CACHE_FOLDER);
+  /** Where aws-mfa keeps compiled code: in its cache folder. */
+  get compiledCodeFolder(): string {
+    return join(this.cacheHome, 'aws-mfa', COMPILED_CODE_FOLDER);
   }
 
   remove(): void {
