@@ -201,9 +201,11 @@ function createProcessIo(debugEnabled: boolean): Io {
     },
     debug: debugEnabled ? (text) => void process.stderr.write(`aws-mfa[debug]: ${text}\n`) : () => {},
     now: () => new Date(),
-    // A getter: creating process.stdin costs about 3 ms, which the cached path never needs to pay.
+    // Asked of the descriptor, not of process.stdin: creating that stream makes a piped stdin
+    // non-blocking, and a child of exec that shares it would then read nothing (EAGAIN). It also
+    // costs about 3 ms, which the cached path never needs to pay.
     get stdinIsTerminal() {
-      return Boolean(process.stdin.isTTY);
+      return lazyBuiltin('node:tty').isatty(0);
     },
     get stderrIsTerminal() {
       return Boolean(process.stderr.isTTY);

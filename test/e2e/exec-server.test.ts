@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useMoto } from './harness/moto.js';
 import { cliPath, repoRoot } from './harness/paths.js';
@@ -404,6 +405,20 @@ describe('exec --server lives as long as its command', () => {
     expect(running.stderr).toBe('');
     expect(await connectOutcome(url)).toBe('ECONNREFUSED');
     expect(groupIsGone(running.process.pid)).toBe(true);
+  });
+
+  it.each([[['exec']], [['exec', '--server']]])('%j gives the child a piped stdin it can wait on', async (exec) => {
+    const box = sandbox();
+    setUpProd(box);
+    // The child reads only after it said so: a stdin left non-blocking would give it EAGAIN, not the line.
+    running = new RunningExec(box, [...exec, ...withCode, '--', 'sh', '-c', 'echo ready; read -r line; echo "read $? $line"']);
+
+    expect(await running.nextLine()).toBe('ready');
+    await sleep(200);
+    running.process.stdin.end('hello\n');
+
+    expect(await running.nextLine()).toBe('read 0 hello');
+    expect(await running.exit()).toEqual({ code: 0, signal: null });
   });
 
   it('runs nothing and starts no server when it cannot get the first session', async () => {
