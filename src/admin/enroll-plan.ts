@@ -1,7 +1,7 @@
 import type { AwsCredentials } from '../aws/client-options.js';
 import { getUser, principalOf } from '../aws/iam.js';
 import { getCallerIdentity } from '../aws/sts.js';
-import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
+import { type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
 import type { SessionCredentials } from '../core/credentials.js';
 import { UsageError } from '../core/errors.js';
@@ -10,6 +10,7 @@ import { resolveKeySource } from '../providers/key-source.js';
 import type { SessionOptions } from '../providers/session-for-profile.js';
 import type { KeychainProfile, ProfileKeychain } from '../store/profile-keychain.js';
 import { requireTerminalForSeed } from './enroll-display.js';
+import { loadKeyHolderSettings } from './key-holder-profile.js';
 
 export interface EnrollOptions extends SessionOptions {
   /** The IAM user to enrol; the calling user when undefined. */
@@ -60,7 +61,10 @@ export async function planEnrollment(options: EnrollOptions, deps: EnrollPlanDep
   const profile = validateProfileName(selectProfileName(options.profile, io.env));
   if (options.user !== undefined) validateIamName(options.user, '--user', MAX_USER_NAME_LENGTH);
   if (options.deviceName !== undefined) validateIamName(options.deviceName, '--device-name', MAX_DEVICE_NAME_LENGTH);
-  const settings = await loadProfileSettings(profile, options, io.env);
+  const settings = await loadKeyHolderSettings(profile, options, io.env, {
+    what: `cannot enrol an MFA device with profile ${profile}`,
+    command: 'enroll',
+  });
   const source = await resolveKeySource(settings, deps.openProfileKeychain, io.debug);
   const caller = await getCallerIdentity({ credentials: source.keys, target: settings.sts, env: io.env, debug: io.debug });
   const target = targetUser(caller.arn, options.user, profile);

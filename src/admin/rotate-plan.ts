@@ -1,6 +1,6 @@
 import { type AccessKeyInfo, listAccessKeys, principalOf } from '../aws/iam.js';
 import { getCallerIdentity } from '../aws/sts.js';
-import { loadProfileSettings, type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
+import { type ProfileSettings, selectProfileName } from '../config/profile-settings.js';
 import { validateProfileName } from '../config/validate.js';
 import { maskKeyId, type SessionCredentials } from '../core/credentials.js';
 import { AwsMfaError, UsageError } from '../core/errors.js';
@@ -8,6 +8,7 @@ import type { Io } from '../core/io.js';
 import { type KeySource, resolveKeySource } from '../providers/key-source.js';
 import type { SessionOptions } from '../providers/session-for-profile.js';
 import type { ProfileKeychain } from '../store/profile-keychain.js';
+import { loadKeyHolderSettings } from './key-holder-profile.js';
 
 export interface RotatePlanDependencies {
   readonly io: Io;
@@ -32,7 +33,10 @@ const MAX_KEYS_PER_USER = 2;
 export async function planRotation(options: SessionOptions, deps: RotatePlanDependencies): Promise<RotatePlan> {
   const { io } = deps;
   const profile = validateProfileName(selectProfileName(options.profile, io.env));
-  const settings = await loadProfileSettings(profile, options, io.env);
+  const settings = await loadKeyHolderSettings(profile, options, io.env, {
+    what: `cannot rotate the access key of ${profile}`,
+    command: 'rotate',
+  });
   const source = await resolveKeySource(settings, deps.openProfileKeychain, io.debug);
   // With the long-term keys: no policy can deny GetCallerIdentity, and it is asked before any prompt.
   const caller = await getCallerIdentity({ credentials: source.keys, target: settings.sts, env: io.env, debug: io.debug });

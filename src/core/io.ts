@@ -38,3 +38,15 @@ export interface Terminal {
   readonly output: NodeJS.WritableStream;
   close(): void;
 }
+
+/** The notices each Io (one per process) has written: a credential server renews sessions again and again. */
+const noticesGiven = new WeakMap<Io, Set<string>>();
+
+/** A notice that says something about the whole run (how a profile is set up): written the first time only. */
+export function noticeOnce(io: Io, text: string): void {
+  const given = noticesGiven.get(io) ?? new Set<string>();
+  noticesGiven.set(io, given);
+  if (given.has(text)) return;
+  given.add(text);
+  io.notice(text);
+}

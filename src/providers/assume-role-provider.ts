@@ -1,6 +1,7 @@
 import { clientRequest } from '../aws/client-request.js';
 import type { AssumeRoleRequest } from '../aws/sts.js';
 import type { LongTermKeys, SessionCredentials } from '../core/credentials.js';
+import { noticeOnce } from '../core/io.js';
 import { type CachedSession, type RoleSettings, type RootKeys, rootOf } from '../store/session-cache.js';
 import type { SessionProvider } from './cached-provider.js';
 import type { SessionDependencies } from './dependencies.js';
@@ -31,7 +32,8 @@ export async function fetchRoleSessionWithMfa(
   stale: CachedSession | undefined,
   deps: SessionDependencies,
 ): Promise<CachedSession> {
-  deps.io.notice(
+  noticeOnce(
+    deps.io,
     `aws-mfa: ${hop.settings.profile} asks for ${hop.durationSeconds} s (duration_seconds), more than a role assumed from the MFA session may have: assuming it with the long-term keys of ${root.settings.profile} and an MFA code, one code per role session\n`,
   );
   const { source, rootKeys, code } = await root.prepareCall(hop.durationSeconds);

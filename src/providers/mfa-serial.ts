@@ -3,7 +3,7 @@ import { editIniFile } from '../config/edit-ini-file.js';
 import { setSectionKeys } from '../config/ini-file.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
 import type { LongTermKeys } from '../core/credentials.js';
-import type { Io } from '../core/io.js';
+import { type Io, noticeOnce } from '../core/io.js';
 import { chooseDiscoveredSerial } from '../mfa/discover-serial.js';
 import type { KeySource } from './key-source.js';
 
@@ -26,11 +26,12 @@ export async function resolveDeviceSerial(
   const { serial, note } = chooseDiscoveredSerial(devices, settings.profile);
   if (saveDiscovered) {
     await saveMfaSerial(settings, serial, deps.io);
-    deps.io.notice(
+    noticeOnce(
+      deps.io,
       `aws-mfa: using MFA device ${serial}, saved as mfa_serial in [${settings.configSectionName}] of ${settings.configFile.path}\n`,
     );
   } else {
-    deps.io.notice(`${note}\n`);
+    noticeOnce(deps.io, `${note}\n`);
   }
   return serial;
 }

@@ -1,7 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { ProfileSettings } from '../config/profile-settings.js';
 import { UsageError } from '../core/errors.js';
-import type { Io } from '../core/io.js';
+import { noticeOnce } from '../core/io.js';
 import type { MfaCode } from '../mfa/code-source.js';
 import type { RootKeys } from '../store/session-cache.js';
 import type { SessionDependencies } from './dependencies.js';
@@ -9,8 +9,6 @@ import type { KeySource } from './key-source.js';
 
 /** Sessions shorter than this leave little time between refreshes: the user is told. */
 const SHORT_SESSION_SECONDS = 30 * 60;
-/** The Io (one per process) that was told already: a credential server renews a short session again and again. */
-const toldOfShortSessions = new WeakSet<Io>();
 
 /** How a session command asks for the root's MFA: the flags that say where the code and serial come from. */
 export interface MfaOptions {
@@ -64,9 +62,9 @@ export class RootMfa {
       import('../mfa/code-source.js'),
     ]);
     const mfaSerial = await resolveDeviceSerial(settings, source, this.options.saveDiscoveredSerial, deps);
-    if (durationSeconds < SHORT_SESSION_SECONDS && !toldOfShortSessions.has(deps.io)) {
-      toldOfShortSessions.add(deps.io);
-      deps.io.notice(
+    if (durationSeconds < SHORT_SESSION_SECONDS) {
+      noticeOnce(
+        deps.io,
         `aws-mfa: note: a ${formatDuration(durationSeconds)} session is refreshed ${formatDuration(settings.refreshMarginSeconds)} before it ends, so expect to be asked for a code often\n`,
       );
     }

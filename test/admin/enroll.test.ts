@@ -327,6 +327,22 @@ describe('refusals before anything is created', () => {
     expect(fake.actions()).toEqual(['GetCallerIdentity']);
   });
 
+  it('a role profile, naming the profile that holds the keys of its chain (exit 2)', async () => {
+    await fs.appendFile(fixture.configPath, '[profile admin]\nrole_arn = arn:aws:iam::210987654321:role/Admin\nsource_profile = prod\n');
+    const configBefore = await fs.readFile(fixture.configPath);
+
+    const error = await rejectionOf(enroll(options({ profile: 'admin' }), fixture.deps));
+
+    expect(error.toLine()).toBe(
+      'aws-mfa: cannot enrol an MFA device with profile admin: it is a role profile (source_profile chain admin -> prod): ' +
+        "the long-term keys it is assumed from are prod's (run `aws-mfa enroll -p prod`)",
+    );
+    expect(error.exitCode).toBe(2);
+    expect(fake.requests).toEqual([]);
+    expect(fixture.keychain.items.get('prod')).toBe(ALICE_ITEM);
+    expect(await fs.readFile(fixture.configPath)).toEqual(configBefore);
+  });
+
   it('storing the seed when the keys are in [NAME-long-term], not in the keychain', async () => {
     fixture.keychain.items.clear();
     await fs.writeFile(

@@ -47,11 +47,14 @@ function accounts(count: number): OrganizationAccount[] {
   }));
 }
 
+/** The account whose credentials these are: the caller's are the first (management) account's, assumed ones name theirs. */
+function accountOf(listed: OrganizationAccount[], credentials: AwsCredentials): string {
+  return credentials === CALLER ? (listed[0]?.id ?? '') : credentials.accessKeyId.slice(4, 16);
+}
+
 /** AWS calls in memory: each account's report has one user with a console password and no MFA. */
 function fakeAws(listed: OrganizationAccount[], overrides: Partial<OrganizationAws> = {}): OrganizationAws & { assumed: string[] } {
   const assumed: string[] = [];
-  const accountOf = (credentials: AwsCredentials) =>
-    credentials === CALLER ? (listed[0]?.id ?? '') : credentials.accessKeyId.slice(4, 16);
   return {
     assumed,
     callerIdentity: async () => ({
@@ -66,7 +69,7 @@ function fakeAws(listed: OrganizationAccount[], overrides: Partial<OrganizationA
       return { accessKeyId: `ASIA${account}`, secretAccessKey: 's', sessionToken: 't', expiration: new Date(START + 900_000) };
     },
     credentialReport: async (credentials) => ({
-      csv: reportOf(accountOf(credentials), [{ name: `user-${accountOf(credentials)}`, password: true }]),
+      csv: reportOf(accountOf(listed, credentials), [{ name: `user-${accountOf(listed, credentials)}`, password: true }]),
       generatedTime: new Date('2026-11-22T07:00:00Z'),
     }),
     ...overrides,
@@ -140,14 +143,18 @@ describe('auditOrganization', () => {
   it('never has more accounts in flight than the concurrency, and keeps ListAccounts’ order whatever finishes first', async () => {
     let inFlight = 0;
     let mostInFlight = 0;
+    const finished: string[] = [];
     const listed = accounts(20);
     const aws = fakeAws(listed);
     const report = aws.credentialReport;
     aws.credentialReport = async (credentials) => {
       inFlight++;
       mostInFlight = Math.max(mostInFlight, inFlight);
+      const account = accountOf(listed, credentials);
       // Later accounts finish first.
-      await new Promise((resolve) => setTimeout(resolve, 40 - Number(credentials.accessKeyId.slice(-2) || 0)));
+      const index = listed.findIndex((listedAccount) => listedAccount.id === account);
+      await new Promise((resolve) => setTimeout(resolve, 2 * (listed.length - index)));
+      finished.push(account);
       inFlight--;
       return report(credentials);
     };
@@ -155,6 +162,7 @@ describe('auditOrganization', () => {
     const result = await auditOrganization(input({ concurrency: 3 }), aws, fakeTiming(), recordingEvents());
 
     expect(mostInFlight).toBe(3);
+    expect(finished.slice(0, 3)).toEqual(['100000000002', '100000000001', '100000000000']);
     expect(result.findings.map((finding) => finding.account)).toEqual(listed.map((account) => account.id));
   });
 

@@ -150,6 +150,31 @@ describe('rotate refuses before anything changes', () => {
     expect(fixture.mfaSessions).toBe(0);
   });
 
+  it.each([
+    ['a role profile', '[profile admin]\nrole_arn = arn:aws:iam::210987654321:role/Admin\nsource_profile = prod\n', 'admin -> prod'],
+    [
+      'a role chain',
+      '[profile admin]\nrole_arn = arn:aws:iam::210987654321:role/Admin\nsource_profile = hub\n' +
+        '[profile hub]\nrole_arn = arn:aws:iam::123456789012:role/Hub\nsource_profile = prod\n',
+      'admin -> hub -> prod',
+    ],
+  ])('for %s, naming the profile that holds the keys (exit 2, nothing asked or changed)', async (_case, roles, chain) => {
+    await fs.appendFile(fixture.configPath, roles);
+    const configBefore = await fs.readFile(fixture.configPath);
+
+    const error = await rejectionOf(rotate({ profile: 'admin' }, fixture.deps));
+
+    expect(error.toLine()).toBe(
+      `aws-mfa: cannot rotate the access key of admin: it is a role profile (source_profile chain ${chain}): ` +
+        "the long-term keys it is assumed from are prod's (run `aws-mfa rotate -p prod`)",
+    );
+    expect(error.exitCode).toBe(2);
+    expect(fake.requests).toEqual([]);
+    expect(fixture.mfaSessions).toBe(0);
+    expect(fixture.keychain.items.get('prod')).toBe(ALICE_ITEM);
+    expect(await fs.readFile(fixture.configPath)).toEqual(configBefore);
+  });
+
   it('when CreateAccessKey is refused: nothing was changed', async () => {
     fake.override('CreateAccessKey', () => iamErrorReply(403, 'AccessDenied', 'not authorized to perform: iam:CreateAccessKey'));
 

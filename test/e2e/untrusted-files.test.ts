@@ -30,7 +30,7 @@ import { cachedSessionPath } from './harness/keychain-tools.js';
 import { useKeyring } from './harness/keyring.js';
 import { cacheFolder, profileLockPath } from './harness/leftovers.js';
 import { cliPath } from './harness/paths.js';
-import { asUser, otherUsersSkipReason, otherUsersUntestable } from './harness/permissions.js';
+import { asUser, otherUsersSkipReason, otherUsersUntestable, useCliForOtherUsers } from './harness/permissions.js';
 import { type RunResult, runProcess } from './harness/process.js';
 import { expectNoSecrets, expectRefusal } from './harness/refusals.js';
 import { type EnvOverrides, Sandbox } from './harness/sandbox.js';
@@ -56,6 +56,8 @@ const BOUNDED_MS = 20_000;
 const keyring = useKeyring();
 const sts = useFakeSts();
 const cleanups = useCleanups();
+/** bin/aws-mfa where the second uid can run it, whatever folder the checkout is in. */
+const otherUsersCli = useCliForOtherUsers();
 
 /** A HOME with a working profile dev: keys in [dev-long-term], mfa_serial in the config. */
 function devSandbox(): Sandbox {
@@ -361,7 +363,7 @@ describe.skipIf(otherUsersUntestable)(`defect 5: a rewritten file keeps its owne
       Array(3).fill(`${USER_UID}:${USER_UID} 700`),
     );
     expect(owned(sessionFile)).toBe(`${USER_UID}:${USER_UID} 600`);
-    const asTheUser = await run(box, asUser(USER_UID, [cliPath, 'credential-process', '-p', 'dev']));
+    const asTheUser = await run(box, asUser(USER_UID, [otherUsersCli(), 'credential-process', '-p', 'dev']));
     expect(JSON.parse(expectOk(asTheUser).stdout)).toMatchObject({ AccessKeyId: SESSION.accessKeyId });
   });
 
@@ -372,7 +374,7 @@ describe.skipIf(otherUsersUntestable)(`defect 5: a rewritten file keeps its owne
     const before = readFileSync(box.credentialsPath);
     const ownCache = scratchFolder(0o777);
 
-    const result = await run(box, asUser(ATTACKER_UID, [cliPath, 'login', '-p', 'dev', '--code', CODE]), {
+    const result = await run(box, asUser(ATTACKER_UID, [otherUsersCli(), 'login', '-p', 'dev', '--code', CODE]), {
       env: { XDG_CACHE_HOME: ownCache },
     });
 
@@ -391,7 +393,7 @@ describe.skipIf(otherUsersUntestable)(`defect 6: no home directory${otherUsersSk
     const box = devSandbox();
     const cwd = scratchFolder(0o777);
 
-    const result = await run(box, asUser(ATTACKER_UID, [cliPath, 'credential-process', '-p', 'dev', '--code', CODE]), {
+    const result = await run(box, asUser(ATTACKER_UID, [otherUsersCli(), 'credential-process', '-p', 'dev', '--code', CODE]), {
       env: { HOME: undefined, XDG_CACHE_HOME: undefined },
       cwd,
     });

@@ -112,12 +112,14 @@ describe('the keytar keychain on a Secret Service', () => {
     expect(entries?.value).toContainEqual({ account: 'other', secret: 'stored-by-secret-tool' });
   });
 
-  // gnome-keyring gives the first item of a new keyring the generic schema anyway, and on a loaded
-  // machine it was once seen doing so for the second too: a retry tells that apart from keytar's reading.
-  it('does not see items that another client stored without that schema', { retry: 2 }, async () => {
-    // gnome-keyring gives the first item of a new keyring the generic schema anyway: not this one.
-    await keyring().store('first', 'first-item');
-    await keyring().store('schemaless', 'stored-by-secret-tool');
+  // gnome-keyring writes an item without a schema to its keyring file as a generic secret, and gives it
+  // keytar's schema when it reads that file back, which it does whenever it notices the file changed
+  // (its own writes included, on a timing nobody controls: this test was flaky in the login collection).
+  // The session collection is kept in memory only: there the item keeps no schema, however often the
+  // files are read back.
+  it('does not see items that another client stored without that schema', async () => {
+    await keyring().store('schemaless', 'stored-by-secret-tool', undefined, 'session');
+    keyring().rereadFiles();
 
     const [got] = await inChild(keyring().env, [['get', 'schemaless']]);
 

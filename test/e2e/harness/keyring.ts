@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,8 +19,13 @@ export interface Keyring {
   readonly env: Record<string, string>;
   /** The secret of the item (service aws-mfa, account), read by secret-tool; undefined when none. */
   lookup(account: string): Promise<string | undefined>;
-  /** Stores an item (service aws-mfa, account) with secret-tool, as another client would. */
-  store(account: string, secret: string, attributes?: Record<string, string>): Promise<void>;
+  /**
+   * Stores an item (service aws-mfa, account) with secret-tool, as another client would: in the
+   * default (login) collection, or in `session`, the collection kept in memory only.
+   */
+  store(account: string, secret: string, attributes?: Record<string, string>, collection?: 'session'): Promise<void>;
+  /** Makes gnome-keyring read its keyring files again, as it does on its own when it notices that they changed. */
+  rereadFiles(): void;
   /** Locks the login collection, as a screen lock or a timeout does; nothing can prompt to unlock it. */
   lock(): Promise<void>;
 }
@@ -85,10 +90,26 @@ export class PrivateKeyring implements Keyring {
     throw toolFailure('secret-tool lookup', result);
   }
 
-  async store(account: string, secret: string, attributes: Record<string, string> = { service: 'aws-mfa', account }): Promise<void> {
+  async store(
+    account: string,
+    secret: string,
+    attributes: Record<string, string> = { service: 'aws-mfa', account },
+    collection?: 'session',
+  ): Promise<void> {
     const pairs = Object.entries(attributes).flat();
-    const result = await this.#tool('secret-tool', ['store', `--label=aws-mfa test ${account}`, ...pairs], secret);
+    const where = collection === undefined ? [] : [`--collection=${collection}`];
+    const result = await this.#tool('secret-tool', ['store', `--label=aws-mfa test ${account}`, ...where, ...pairs], secret);
     if (result.code !== 0) throw toolFailure('secret-tool store', result);
+  }
+
+  rereadFiles(): void {
+    if (this.#folder === undefined) throw new Error('the keyring is not running: call start() (or useKeyring()) first');
+    // Before a request, gnome-keyring looks for a folder whose modification time changed, then in it
+    // for files whose modification time changed, and loads those.
+    const keyrings = join(this.#folder, 'home', '.local', 'share', 'keyrings');
+    const later = new Date(Date.now() + 10_000);
+    for (const name of readdirSync(keyrings)) utimesSync(join(keyrings, name), later, later);
+    utimesSync(keyrings, later, later);
   }
 
   async lock(): Promise<void> {
