@@ -18,10 +18,13 @@ const SECTION_HEADER = /^\[([^\n]+)\]/;
 const BOM = '\ufeff';
 
 export function leadingSpace(text: string): string {
+  // Never Python whitespace: most lines need no regular expression.
+  if (isPlainAscii(text.charCodeAt(0))) return '';
   return LEADING_SPACE.exec(text)?.[0] ?? '';
 }
 
 function pyRstrip(text: string): string {
+  if (isPlainAscii(text.charCodeAt(text.length - 1))) return text;
   let end = text.length;
   while (end > 0 && PYTHON_SPACE.test(text.charAt(end - 1))) end -= 1;
   return end === text.length ? text : text.slice(0, end);
