@@ -4,7 +4,7 @@
  * "no section headers"), and a NUL byte is an error.
  */
 import { UsageError } from '../core/errors.js';
-import { analyzeText, DEFAULT_SECTION, type LineVisitor, ownSectionValues, pyStrip, splitOption, walkLines } from './ini-document.js';
+import { analyzeText, DEFAULT_SECTION, type LineVisitor, pyStrip, readSectionValues, splitOption, walkLines } from './ini-document.js';
 
 export { removeSection, removeSectionKeys, setSectionKeys } from './ini-edit.js';
 
@@ -267,7 +267,7 @@ class IndexedSections implements IniSections {
   own(name: string): ReadonlyMap<string, string> {
     this.#ownReads += 1;
     if (this.#ownReads > MAX_SECTION_READS) {
-      this.#everySection ??= ownSectionValues(analyzeText(this.#text, { lines: false }));
+      this.#everySection ??= readSectionValues(this.#text);
       return this.#everySection.get(name) ?? new Map();
     }
     const values = new Map<string, string>();
