@@ -7,7 +7,7 @@
 // one table per Node (docs/performance.md holds a copy). Needs a built aws-mfa (npm run build)
 // and moto_server.
 //   node bench/scale.mjs [--runs 20] [--sizes 1,100,1000,10000] [--node /path/to/node …]
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,11 +70,15 @@ function prepareHome(count, motoPort) {
   return { count, env, bytes };
 }
 
-/** Copies prod's cached session file under the other profiles' names, wherever the cache keeps it. */
+/** Writes prod's cached session as the other profiles' sessions, wherever the cache keeps it, as their logins would have. */
 function copySessions(cacheHome, others) {
   const sessionFile = findFiles(cacheHome).find((file) => path.basename(file) === 'prod.json');
   if (!sessionFile) throw new Error(`no cached session prod.json under ${cacheHome}`);
-  for (const name of others) copyFileSync(sessionFile, path.join(path.dirname(sessionFile), `${name}.json`));
+  const session = JSON.parse(readFileSync(sessionFile, 'utf8'));
+  for (const name of others) {
+    session.definition.profile = name;
+    writeFileSync(path.join(path.dirname(sessionFile), `${name}.json`), `${JSON.stringify(session)}\n`, { mode: 0o600 });
+  }
 }
 
 function findFiles(folder) {
