@@ -1,7 +1,7 @@
 // What every bench script shares: a moto_server on a free port, a throwaway HOME with the `prod`
 // profile (long-term keys and an MFA serial) and the environment that points aws-mfa at both,
 // running and timing commands, and medians.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -62,6 +62,22 @@ export function writeProfiles(homeFolder) {
     { mode: 0o600 },
   );
   writeFileSync(path.join(homeFolder, '.aws', 'config'), `[profile prod]\nmfa_serial = ${serial}\nregion = us-east-1\n`);
+}
+
+/**
+ * Each `--node PATH` of the command line, else the Node running this and the pinned Node 24 of
+ * .ci/install-node (installed once), one per version: [{ label, path }].
+ */
+export function chooseNodes(repoRoot, argv = process.argv) {
+  const named = argv.flatMap((arg, index) => (argv[index - 1] === '--node' ? [arg] : []));
+  const paths = named.length > 0 ? named : [process.execPath, pinnedNode24(repoRoot)];
+  const byVersion = new Map(paths.map((node) => [execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(), node]));
+  return [...byVersion].map(([version, node]) => ({ label: `Node ${version.slice(1)}`, path: node }));
+}
+
+function pinnedNode24(repoRoot) {
+  const folder = execFileSync('bash', [path.join(repoRoot, '.ci', 'install-node')], { encoding: 'utf8' }).trim();
+  return path.join(folder, 'bin', 'node');
 }
 
 /** Runs a command to its end and returns the result; throws with its stderr when it fails. `stdout: 'pipe'` keeps its output. */

@@ -48,15 +48,12 @@ export async function listCommand(options: { json?: boolean | undefined }, deps:
     ...roleProfiles(files.configFile),
     ...sessions.keys(),
   ]);
+  // A plain copy: each profile's settings read a dozen variables, and each read of process.env is a call into the runtime.
+  const env = { ...deps.io.env };
+  const now = deps.io.now();
   const listings = [...names].sort().map((profile) => {
-    const settings = profileSettingsFrom(files, profile, {}, deps.io.env);
-    return describeProfile(
-      settings,
-      keychainItems.get(profile),
-      sessions.get(profile),
-      deps.io.now(),
-      roleOf(files, settings, deps.io.env),
-    );
+    const settings = profileSettingsFrom(files, profile, {}, env);
+    return describeProfile(settings, keychainItems.get(profile), sessions.get(profile), now, roleOf(files, settings, env));
   });
   deps.io.writeStdout(options.json ? `${JSON.stringify(listings, null, 2)}\n` : formatTable(listings));
   return 0;
@@ -75,8 +72,9 @@ async function readKeychainItems(deps: ListDependencies): Promise<Map<string, Ke
   }
 }
 
-/** Config profiles with role_arn. */
+/** Config profiles with role_arn; no section is read when the file never names that key. */
 function roleProfiles(config: IniFile): string[] {
+  if (!config.sections.mayHave('role_arn')) return [];
   return [...config.sections]
     .filter(([, values]) => values.has('role_arn'))
     .map(([section]) => profileOfConfigSection(section))

@@ -18,10 +18,13 @@ const SECTION_HEADER = /^\[([^\n]+)\]/;
 const BOM = '\ufeff';
 
 export function leadingSpace(text: string): string {
+  // Never Python whitespace: most lines need no regular expression.
+  if (isPlainAscii(text.charCodeAt(0))) return '';
   return LEADING_SPACE.exec(text)?.[0] ?? '';
 }
 
 function pyRstrip(text: string): string {
+  if (isPlainAscii(text.charCodeAt(text.length - 1))) return text;
   let end = text.length;
   while (end > 0 && PYTHON_SPACE.test(text.charAt(end - 1))) end -= 1;
   return end === text.length ? text : text.slice(0, end);
@@ -327,7 +330,7 @@ export function analyzeText(text: string, { lines: keepLines = true }: { lines?:
         blocks.push({ name, header: index, entries: [] });
         entry = undefined;
       } else if (kind === 'option') {
-        entry = { key: name, start: index, end: index + 1, pieces: [splitOption(text.slice(start, end))?.value ?? ''] };
+        entry = { key: name, start: index, end: index + 1, pieces: [firstPiece(text.slice(start, end))] };
         blocks.at(-1)?.entries.push(entry);
       }
     },
@@ -338,9 +341,54 @@ export function analyzeText(text: string, { lines: keepLines = true }: { lines?:
   const finished = blocks.map((block) => ({
     name: block.name,
     header: block.header,
-    entries: block.entries.map(({ key, start, end, pieces }) => ({ key, start, end, value: pyRstrip(pieces.join('\n')) })),
+    entries: block.entries.map(({ key, start, end, pieces }) => ({ key, start, end, value: joinPieces(pieces) })),
   }));
   return { bom, lines, kinds, blocks: finished, problems };
+}
+
+/** An option line's own part of its value. */
+function firstPiece(line: string): string {
+  return splitOption(line)?.value ?? '';
+}
+
+/** A value as configparser returns it: its lines joined with `\n`, blank lines kept inside, right-stripped. */
+function joinPieces(pieces: readonly string[]): string {
+  return pyRstrip(pieces.join('\n'));
+}
+
+/**
+ * What ownSectionValues(analyzeText(text)) gives, in one pass without the document: a reader's
+ * way through every section of a large file.
+ */
+export function readSectionValues(text: string): Map<string, Map<string, string>> {
+  const sections = new Map<string, Map<string, string>>();
+  let values: Map<string, string> | undefined;
+  let key = '';
+  let pieces: string[] | undefined;
+  const finishEntry = (): void => {
+    if (pieces && values) values.set(key, joinPieces(pieces));
+    pieces = undefined;
+  };
+  walkLines(text, text.startsWith(BOM) ? BOM.length : 0, {
+    line(kind, _index, start, end, _next, name) {
+      if (kind === 'blank') pieces?.push('');
+      else if (kind === 'continuation' && pieces) pieces.push(pyStrip(text.slice(start, end)));
+      else if (kind === 'section') {
+        finishEntry();
+        values = sections.get(name) ?? new Map<string, string>();
+        sections.set(name, values);
+      } else if (kind === 'option') {
+        finishEntry();
+        key = name;
+        pieces = [firstPiece(text.slice(start, end))];
+      }
+    },
+    problem() {
+      // The caller read the file in full before: there are none.
+    },
+  });
+  finishEntry();
+  return sections;
 }
 
 /** The document of edited lines. */

@@ -4,7 +4,7 @@
  * "no section headers"), and a NUL byte is an error.
  */
 import { UsageError } from '../core/errors.js';
-import { analyzeText, DEFAULT_SECTION, type LineVisitor, pyStrip, splitOption, walkLines } from './ini-document.js';
+import { analyzeText, DEFAULT_SECTION, type LineVisitor, pyStrip, readSectionValues, splitOption, walkLines } from './ini-document.js';
 
 export { removeSection, removeSectionKeys, setSectionKeys } from './ini-edit.js';
 
@@ -14,6 +14,8 @@ export interface IniSections extends ReadonlyMap<string, ReadonlyMap<string, str
   position(name: string): number;
   /** Sections starting with `profile` that are not `profile NAME` with a plain NAME, in file order: the only ones whose profile needs Python's shlex. */
   readonly quotedProfileSections: readonly string[];
+  /** False when no section can have the (lowercased) key: the file never spells it, in any case. Spares reading every section to find a rare key. */
+  mayHave(key: string): boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ export function validatedLayout(sections: IniSections): ValidatedLayout | undefi
  */
 export function parseValidatedIni(text: string, layout: ValidatedLayout): IniSections {
   let index: BlockIndex | undefined;
-  let searches = 0;
+  const searched = new Map<string, number[] | undefined>();
   // A few sections (the cached path) are searched for; a caller that asks for many (list) gets an index.
   const indexed = (): BlockIndex => {
     index ??= indexHeaders(text);
@@ -80,14 +82,17 @@ export function parseValidatedIni(text: string, layout: ValidatedLayout): IniSec
     layout.quotedProfileSections,
     true,
     (name) => {
-      searches += 1;
-      return searches > MAX_HEADER_SEARCHES ? indexed().get(name) : findBlocks(text, name);
+      if (index !== undefined || (searched.size >= MAX_HEADER_SEARCHES && !searched.has(name))) return indexed().get(name);
+      if (!searched.has(name)) searched.set(name, findBlocks(text, name));
+      return searched.get(name);
     },
     () => indexed().keys(),
   );
 }
 
 const MAX_HEADER_SEARCHES = 16;
+/** Beyond this many sections read one at a time, the rest are read in one pass over the file (list). */
+const MAX_SECTION_READS = 16;
 
 function findBlocks(text: string, name: string): number[] | undefined {
   const header = `[${name}]`;
@@ -97,19 +102,33 @@ function findBlocks(text: string, name: string): number[] | undefined {
     if (HEADER_HERE.exec(text)?.[1] !== name) continue;
     HEADER_AT_LINE_START.lastIndex = at + header.length;
     blocks.push(at, HEADER_AT_LINE_START.exec(text)?.index ?? text.length);
+    // In a valid file only DEFAULT has several blocks: the rest of the text need not be searched.
+    if (name !== DEFAULT_SECTION) break;
   }
   return blocks.length > 0 ? blocks : undefined;
 }
 
-/** Every header of a file found valid: all at the start of a line. */
+/**
+ * Every header of a file found valid, all at the start of a line: what HEADER_AT_LINE_START
+ * matches, found by `indexOf` (a regular expression with a look-behind tries every position).
+ */
 function indexHeaders(text: string): BlockIndex {
   const blocks: BlockIndex = new Map();
   let open: number[] | undefined;
-  for (const match of text.matchAll(new RegExp(HEADER_AT_LINE_START))) {
-    const name = match[1] as string;
-    open?.push(match.index);
+  const first = text.startsWith('\ufeff') ? 1 : 0;
+  let nextLf = -1;
+  let nextCr = -1;
+  for (let at = text.indexOf('[', first); at >= 0; at = text.indexOf('[', at + 1)) {
+    const before = text.charCodeAt(at - 1);
+    if (at !== first && before !== LF && before !== CR) continue;
+    if (nextLf < at) nextLf = text.indexOf('\n', at) >>> 0;
+    if (nextCr < at) nextCr = text.indexOf('\r', at) >>> 0;
+    const close = text.lastIndexOf(']', Math.min(nextLf, nextCr, text.length) - 1);
+    if (close <= at + 1) continue;
+    const name = text.slice(at + 1, close);
+    open?.push(at);
     open = blocks.get(name) ?? [];
-    open.push(match.index);
+    open.push(at);
     blocks.set(name, open);
   }
   open?.push(text.length);
@@ -174,6 +193,8 @@ function indexSections(text: string, label: string): SectionIndex {
 }
 
 const OPEN_BRACKET = 91;
+const LF = 10;
+const CR = 13;
 
 const SUB_SETTING_WITHOUT_EQUALS = 'an indented line under "key =" has no "=" (botocore reads such lines as key = value sub-settings)';
 
@@ -190,9 +211,11 @@ class IndexedSections implements IniSections {
   readonly #blocksOf: (name: string) => readonly number[] | undefined;
   readonly #names: () => Iterable<string>;
   readonly #read = new Map<string, ReadonlyMap<string, string>>();
-  readonly #found = new Map<string, readonly number[] | undefined>();
   #defaults: ReadonlyMap<string, string> | undefined;
   #size: number | undefined;
+  #ownReads = 0;
+  #everySection: ReadonlyMap<string, ReadonlyMap<string, string>> | undefined;
+  #lowercaseText: string | undefined;
 
   constructor(
     text: string,
@@ -202,11 +225,13 @@ class IndexedSections implements IniSections {
     names: () => Iterable<string>,
   ) {
     this.#text = text;
-    this.#blocksOf = (name) => {
-      if (!this.#found.has(name)) this.#found.set(name, blocksOf(name));
-      return this.#found.get(name);
-    };
+    this.#blocksOf = blocksOf;
     this.#names = names;
+  }
+
+  mayHave(key: string): boolean {
+    this.#lowercaseText ??= this.#text.toLowerCase();
+    return this.#lowercaseText.includes(key);
   }
 
   position(name: string): number {
@@ -227,16 +252,24 @@ class IndexedSections implements IniSections {
     let values = this.#read.get(name);
     if (values === undefined) {
       this.#defaults ??= this.own(DEFAULT_SECTION);
-      const merged = this.own(name);
-      for (const [key, value] of this.#defaults) if (!merged.has(key)) merged.set(key, value);
-      values = merged;
+      values = this.own(name);
+      if (this.#defaults.size > 0) {
+        const merged = new Map(values);
+        for (const [key, value] of this.#defaults) if (!merged.has(key)) merged.set(key, value);
+        values = merged;
+      }
       this.#read.set(name, values);
     }
     return values;
   }
 
-  /** A section's own keys, without DEFAULT's. */
-  own(name: string): Map<string, string> {
+  /** A section's own keys, without DEFAULT's: its blocks read alone, or, for a caller that asks for many, every section read in one pass. */
+  own(name: string): ReadonlyMap<string, string> {
+    this.#ownReads += 1;
+    if (this.#ownReads > MAX_SECTION_READS) {
+      this.#everySection ??= readSectionValues(this.#text);
+      return this.#everySection.get(name) ?? new Map();
+    }
     const values = new Map<string, string>();
     const offsets = this.#blocksOf(name) ?? [];
     for (let at = 0; at < offsets.length; at += 2) {

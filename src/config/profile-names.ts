@@ -1,14 +1,9 @@
 import type { IniFile } from './aws-files.js';
-import { DEFAULT_LONG_TERM_SUFFIX, profileOfConfigSection } from './profile-settings.js';
+import { DEFAULT_LONG_TERM_SUFFIX, longTermSuffixes } from './profile-settings.js';
 
 /** `[NAME-long-term]` sections, with the suffix each config profile may set. */
 export function longTermProfiles(credentials: IniFile, config: IniFile): string[] {
-  const suffixes = new Map<string, string>();
-  for (const [section, values] of config.sections) {
-    const suffix = values.get('aws_mfa_long_term_suffix');
-    const profile = profileOfConfigSection(section);
-    if (suffix && profile) suffixes.set(profile, suffix);
-  }
+  const suffixes = longTermSuffixes(config);
   const profiles: string[] = [];
   for (const section of credentials.sections.keys()) {
     if (section.endsWith(DEFAULT_LONG_TERM_SUFFIX)) profiles.push(section.slice(0, -DEFAULT_LONG_TERM_SUFFIX.length));

@@ -12,6 +12,7 @@ import { validateMfaSerial } from './validate.js';
 import { ValidatedFiles } from './validated-files.js';
 
 export const DEFAULT_LONG_TERM_SUFFIX = '-long-term';
+const LONG_TERM_SUFFIX_KEY = 'aws_mfa_long_term_suffix';
 const VALIDATED_FILES_RECORD = 'validated-aws-files.json';
 const DEFAULT_REFRESH_MARGIN_SECONDS = 15 * 60;
 /** botocore refreshes credentials 15 min before expiry and gives up at 10: a smaller margin hands out dying sessions. */
@@ -64,11 +65,16 @@ export interface AwsFiles {
 
 /** Files found valid before (same version) are not checked again: see validated-files.ts. */
 export async function readAwsFiles(env: Env, platform: NodeJS.Platform = process.platform): Promise<AwsFiles> {
-  const validated = new ValidatedFiles(cacheDirectory(env, platform), VALIDATED_FILES_RECORD);
+  const validated = validatedFilesRecord(env, platform);
   const credentialsFile = await readIniFile(credentialsFilePath(env), validated);
   const configFile = await readIniFile(configFilePath(env), validated);
   await validated.save();
   return { credentialsFile, configFile };
+}
+
+/** The record of file versions found valid before, in the cache folder. */
+export function validatedFilesRecord(env: Env, platform: NodeJS.Platform): ValidatedFiles {
+  return new ValidatedFiles(cacheDirectory(env, platform), VALIDATED_FILES_RECORD);
 }
 
 export async function loadProfileSettings(profile: string, flags: SettingsFlags, env: Env): Promise<ProfileSettings> {
@@ -79,7 +85,7 @@ export function profileSettingsFrom(files: AwsFiles, profile: string, flags: Set
   const { credentialsFile, configFile } = files;
   const configSectionName = findConfigSectionName(configFile, profile);
   const config = configFile.sections.get(configSectionName) ?? new Map<string, string>();
-  const suffix = config.get('aws_mfa_long_term_suffix') || DEFAULT_LONG_TERM_SUFFIX;
+  const suffix = config.get(LONG_TERM_SUFFIX_KEY) || DEFAULT_LONG_TERM_SUFFIX;
   const longTermSectionName = `${profile}${suffix}`;
   const longTerm = credentialsFile.sections.get(longTermSectionName);
   const session = credentialsFile.sections.get(profile);
@@ -152,20 +158,33 @@ export function profileOfConfigSection(section: string): string | undefined {
 export function listProfileNames(files: AwsFiles): string[] {
   const { configFile, credentialsFile } = files;
   const names = new Set<string>();
-  const suffixed = new Map<string, string>();
   for (const section of configFile.sections.keys()) {
     const profile = profileOfConfigSection(section);
-    if (profile === undefined) continue;
-    names.add(profile);
-    const suffix = configFile.sections.get(section)?.get('aws_mfa_long_term_suffix');
-    if (suffix) suffixed.set(`${profile}${suffix}`, profile);
+    if (profile !== undefined) names.add(profile);
   }
+  const suffixed = new Map([...longTermSuffixes(configFile)].map(([profile, suffix]) => [`${profile}${suffix}`, profile]));
   for (const section of credentialsFile.sections.keys()) {
     const profile =
       suffixed.get(section) ?? (section.endsWith(DEFAULT_LONG_TERM_SUFFIX) ? section.slice(0, -DEFAULT_LONG_TERM_SUFFIX.length) : section);
     if (profile !== '') names.add(profile);
   }
   return [...names].sort();
+}
+
+/**
+ * Each config profile's own aws_mfa_long_term_suffix (of its last section, as botocore reads it).
+ * With thousands of profiles, reading every section is most of a listing's work: the sections are
+ * read only when the file spells the key somewhere.
+ */
+export function longTermSuffixes(configFile: IniFile): Map<string, string> {
+  const suffixes = new Map<string, string>();
+  if (!configFile.sections.mayHave(LONG_TERM_SUFFIX_KEY)) return suffixes;
+  for (const [section, values] of configFile.sections) {
+    const suffix = values.get(LONG_TERM_SUFFIX_KEY);
+    const profile = profileOfConfigSection(section);
+    if (suffix && profile !== undefined) suffixes.set(profile, suffix);
+  }
+  return suffixes;
 }
 
 function resolvePrompt(flags: SettingsFlags, config: ReadonlyMap<string, string>, configPath: string): PromptName {

@@ -53,11 +53,14 @@ function readUpTo(fd: number, expected: number, limit: number): Buffer {
   let total = 0;
   let chunk = Buffer.allocUnsafe(Math.min(expected + 1, limit));
   for (;;) {
-    const read = fs.readSync(fd, chunk, 0, Math.min(chunk.length, limit - total), null);
+    const wanted = Math.min(chunk.length, limit - total);
+    const read = fs.readSync(fd, chunk, 0, wanted, null);
     if (read === 0) break;
     chunks.push(chunk.subarray(0, read));
     total += read;
     if (total >= limit) break;
+    // Short of what was asked, at the size fstat gave: the end of a regular file, without a read that returns 0 (thousands of session files for list).
+    if (read < wanted && total === expected) break;
     if (read === chunk.length) chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, limit - total));
     else chunk = chunk.subarray(read);
   }

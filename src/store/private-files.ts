@@ -45,6 +45,28 @@ export class PrivateFiles {
    */
   read(file: string, maxBytes: number): Buffer | 'too-large' | undefined {
     if (!this.hasFolder(path.dirname(file))) return undefined;
+    return this.#readInCheckedFolder(file, maxBytes);
+  }
+
+  /**
+   * The files named that read() would return whole, by name, their folders checked once for all
+   * (thousands of sessions): a file that is missing, too large or not ours is left out.
+   */
+  readEach(folder: string, names: readonly string[], maxBytes: number): Map<string, Buffer> {
+    const files = new Map<string, Buffer>();
+    if (!this.hasFolder(folder)) return files;
+    for (const name of names) {
+      try {
+        const bytes = this.#readInCheckedFolder(path.join(folder, name), maxBytes);
+        if (bytes instanceof Buffer) files.set(name, bytes);
+      } catch (error) {
+        if (!(error instanceof AwsMfaError)) throw error;
+      }
+    }
+    return files;
+  }
+
+  #readInCheckedFolder(file: string, maxBytes: number): Buffer | 'too-large' | undefined {
     let read: ReturnType<typeof readBoundedFile>;
     try {
       read = readBoundedFile(file, { maxBytes, noFollow: true });

@@ -131,21 +131,11 @@ export class SessionCache {
   /** Every readable cached session, expired ones included; a file that is not ours is left out. */
   async readAll(): Promise<CachedSession[]> {
     const sessions: CachedSession[] = [];
-    for (const file of await this.sessionFiles()) {
-      const bytes = this.#readSkippingRefused(path.join(this.sessionsFolder(), file));
-      const session = bytes === undefined ? undefined : parseCacheFile(bytes.toString('utf8'));
+    for (const [file, bytes] of this.#files.readEach(this.sessionsFolder(), await this.sessionFiles(), MAX_SESSION_FILE_BYTES)) {
+      const session = parseCacheFile(bytes.toString('utf8'));
       if (session && `${profileFileStem(session.definition.profile)}.json` === file) sessions.push(session);
     }
     return sessions;
-  }
-
-  #readSkippingRefused(file: string): Buffer | undefined {
-    try {
-      const bytes = this.#files.read(file, MAX_SESSION_FILE_BYTES);
-      return bytes === 'too-large' ? undefined : bytes;
-    } catch {
-      return undefined;
-    }
   }
 
   private async sessionFiles(): Promise<string[]> {

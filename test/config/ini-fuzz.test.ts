@@ -337,6 +337,30 @@ describe('random files and edits against configparser', () => {
     expect(remembered).toBeGreaterThan(150);
   });
 
+  it('reads every section alike when a caller reads many of them (one pass over the file) and when it reads a few', () => {
+    // Sections without keys before the file: reading them first puts the reader past its few one-at-a-time reads.
+    const padding = Array.from({ length: 20 }, (_, index) => `[aws-mfa-pad-${index}]\n`).join('');
+    let compared = 0;
+    files.forEach((file, index) => {
+      if ('error' in (before[index] ?? { error: '' }) || file.text.startsWith('\ufeff')) return;
+      const label = `file ${index}: ${JSON.stringify(file.text)}`;
+      const few = parseIni(file.text, 'fuzz');
+      const expected = Object.fromEntries([...few.keys()].map((name) => [name, few.get(name)]));
+      const padded = parseIni(padding + file.text, 'fuzz');
+      const layout = validatedLayout(padded);
+      for (const many of layout ? [padded, parseValidatedIni(padding + file.text, layout)] : [padded]) {
+        for (let pad = 0; pad < 20; pad += 1) many.get(`aws-mfa-pad-${pad}`);
+        const read = Object.fromEntries(
+          [...many.keys()].filter((name) => !name.startsWith('aws-mfa-pad-')).map((name) => [name, many.get(name)]),
+        );
+        expect(read, label).toEqual(expected);
+        expect(Object.keys(read), label).toEqual(Object.keys(expected));
+      }
+      compared += 1;
+    });
+    expect(compared).toBeGreaterThan(150);
+  });
+
   it('names each config profile as botocore does, and reads the section botocore reads for it', () => {
     let profilesSeen = 0;
     files.forEach((file, index) => {

@@ -3,7 +3,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadProfileSettings, profileOfConfigSection, selectProfileName } from '../../src/config/profile-settings.js';
+import type { IniFile } from '../../src/config/aws-files.js';
+import { parseIni } from '../../src/config/ini-file.js';
+import { longTermProfiles } from '../../src/config/profile-names.js';
+import { listProfileNames, loadProfileSettings, profileOfConfigSection, selectProfileName } from '../../src/config/profile-settings.js';
 import { pythonShlexSplit } from '../../src/config/python-shlex.js';
 
 let home: string;
@@ -159,6 +162,29 @@ describe('the Organizations target', () => {
     expect((await load({ credentials: KEYS, config: '' }, env)).organizations.endpoint).toBe('http://global.example');
     const overridden = await load({ credentials: KEYS, config: '' }, { ...env, AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://org.example' });
     expect(overridden.organizations.endpoint).toBe('http://org.example');
+  });
+});
+
+describe('long-term suffixes', () => {
+  const file = (name: string, text: string): IniFile => ({ path: name, text, sections: parseIni(text, name) });
+  const credentials = file('credentials', '[a-long-term]\n[b-keys]\n[c-vault]\n[d-long-term]\n');
+
+  it.each([
+    ['in lowercase', '[profile b]\naws_mfa_long_term_suffix = -keys\n[profile c]\nAWS_MFA_Long_Term_Suffix = -vault\n'],
+    [
+      'from DEFAULT, overridden by a profile',
+      '[DEFAULT]\nAWS_MFA_LONG_TERM_SUFFIX = -keys\n[profile b]\n[profile c]\naws_mfa_long_term_suffix = -vault\n',
+    ],
+  ])('come from the config file, however the key is spelled (%s)', (_case, config) => {
+    const configFile = file('config', config);
+    expect(listProfileNames({ credentialsFile: credentials, configFile })).toEqual(['a', 'b', 'c', 'd']);
+    expect(longTermProfiles(credentials, configFile).sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('are none where no section sets the key, whether the file spells it elsewhere or not: such sections stay profiles of their own', () => {
+    const configFile = file('config', '[profile b]\nregion = eu-west-1\n[profile c]\nnote = aws_mfa_long_term_suffix_x\n');
+    expect(listProfileNames({ credentialsFile: credentials, configFile })).toEqual(['a', 'b', 'b-keys', 'c', 'c-vault', 'd']);
+    expect(longTermProfiles(credentials, configFile).sort()).toEqual(['a', 'd']);
   });
 });
 

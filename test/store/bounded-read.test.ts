@@ -25,6 +25,15 @@ describe('readBoundedFile', () => {
     expect('bytes' in empty && empty.bytes.length).toBe(0);
   });
 
+  it.skipIf(process.platform !== 'linux')(
+    'reads a file whose size fstat does not give (a /proc file says 0) to its end, and still to the bound only',
+    () => {
+      const status = readBoundedFile('/proc/self/status', { maxBytes: 64 * 1024 });
+      expect('bytes' in status && status.bytes.toString()).toMatch(/^Name:.*\n[\s\S]*\nPid:\s+\d+\n/);
+      expect(readBoundedFile('/proc/self/status', { maxBytes: 16 })).toMatchObject({ refused: 'too-large' });
+    },
+  );
+
   it('refuses one byte over the bound', () => {
     expect(readBoundedFile(file('over', 'x'.repeat(1025)), { maxBytes: 1024 })).toEqual({ refused: 'too-large', why: 'larger than 1 KiB' });
   });

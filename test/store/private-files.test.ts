@@ -67,6 +67,31 @@ describe.skipIf(process.platform === 'win32')('PrivateFiles', () => {
     expect(readFileSync(victim, 'utf8')).toBe('victim');
   });
 
+  it('reads many files of a folder at once, leaving out what read() would not return whole, and takes access from the rest', () => {
+    const sessions = join(root, 'sessions');
+    mkdirSync(sessions, { recursive: true, mode: 0o700 });
+    const victim = join(folder, 'victim');
+    writeFileSync(victim, 'victim', { mode: 0o600 });
+    const names = Array.from({ length: 50 }, (_, index) => `p${index}.json`);
+    for (const name of names) writeFileSync(join(sessions, name), name, { mode: 0o644 });
+    symlinkSync(victim, join(sessions, 'link.json'));
+    writeFileSync(join(sessions, 'big.json'), Buffer.alloc(2048), { mode: 0o600 });
+    mkdirSync(join(sessions, 'folder.json'));
+    const read = new PrivateFiles(root).readEach(sessions, [...names, 'link.json', 'big.json', 'folder.json', 'missing.json'], 1024);
+    expect([...read.keys()]).toEqual(names);
+    expect([...read].every(([name, bytes]) => bytes.toString() === name)).toBe(true);
+    expect(mode(join(sessions, 'p7.json'))).toBe(0o600);
+    expect(readFileSync(victim, 'utf8')).toBe('victim');
+  });
+
+  it('reads nothing of a folder that is missing, and refuses one that is a symbolic link', () => {
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+    const files = new PrivateFiles(root);
+    expect(files.readEach(join(root, 'sessions'), ['p.json'], 1024).size).toBe(0);
+    symlinkSync(folder, join(root, 'sessions'));
+    expect(refusal(() => files.readEach(join(root, 'sessions'), ['p.json'], 1024))).toMatch(/refusing \S+sessions: it is a symbolic link/);
+  });
+
   it('says too-large for a file over the bound, and reads it no further', () => {
     mkdirSync(root, { recursive: true, mode: 0o700 });
     writeFileSync(join(root, 'big'), Buffer.alloc(2048), { mode: 0o600 });
