@@ -7,17 +7,17 @@
 // present. Needs: a built aws-mfa (npm run build), moto_server, python3 with boto3, the AWS CLI
 // (`aws`), GNU time (/usr/bin/time) for peak RSS.
 //   node bench/run.mjs [--runs 30] [--node /path/to/node …]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alternate, run, sandboxEnvironment, serial, startMoto, timed, writeProfiles } from './harness.mjs';
+import { alternate, chooseNodes, run, sandboxEnvironment, serial, startMoto, timed, writeProfiles } from './harness.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'bin', 'aws-mfa');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 30;
-const nodes = chooseNodes();
+const nodes = chooseNodes(repoRoot);
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'aws-mfa-bench-'));
 const moto = await startMoto(home);
@@ -32,19 +32,6 @@ try {
 for (const other of ['scale.mjs', 'server.mjs']) {
   const script = path.join(repoRoot, 'bench', other);
   if (existsSync(script)) spawnSync(process.execPath, [script, '--runs', String(runs)], { stdio: 'inherit' });
-}
-
-/** Each --node, else this Node and the pinned Node 24 (.ci/install-node installs it once): [{ label, path }]. */
-function chooseNodes() {
-  const named = process.argv.flatMap((arg, index) => (process.argv[index - 1] === '--node' ? [arg] : []));
-  const paths = named.length > 0 ? named : [process.execPath, pinnedNode24()];
-  const byVersion = new Map(paths.map((node) => [execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(), node]));
-  return [...byVersion].map(([version, node]) => ({ label: `Node ${version.slice(1)}`, path: node }));
-}
-
-function pinnedNode24() {
-  const folder = execFileSync('bash', [path.join(repoRoot, '.ci', 'install-node')], { encoding: 'utf8' }).trim();
-  return path.join(folder, 'bin', 'node');
 }
 
 /** For each Node: medians of the start-up group and of the login group, the parallel callers, peak RSS. */
