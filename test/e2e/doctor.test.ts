@@ -166,7 +166,7 @@ describe('each set-up mistake is named, with its fix, and doctor exits 1', () =>
   it('AWS_ACCESS_KEY_ID in the environment', async () => {
     const box = sandbox();
     fileProfile(box);
-    const { lines, code } = await doctor(box, ['-p', 'prod'], { AWS_ACCESS_KEY_ID: 'AKIASHADOWINGENVVAR1', AWS_SECRET_ACCESS_KEY: 'x' });
+    const { lines, code } = await doctor(box, ['-p', 'prod'], { AWS_ACCESS_KEY_ID: 'AKIASHADOWENVEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x' });
     expect(code).toBe(1);
     expect(failures(lines)).toEqual(['environment']);
     expect(lineOf(lines, 'environment')).toMatchObject({

@@ -36,7 +36,7 @@ const renewedOnEveryRequest = ['--duration', '15m'];
 const decoys: EnvOverrides = {
   AWS_PROFILE: 'prod-decoy',
   AWS_DEFAULT_PROFILE: 'prod-decoy',
-  AWS_ACCESS_KEY_ID: 'AKIADECOYDECOYEXAMPLE',
+  AWS_ACCESS_KEY_ID: 'AKIADECOYDECOEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'decoy-secret',
   AWS_SESSION_TOKEN: 'decoy-token',
   AWS_CREDENTIAL_EXPIRATION: '2099-01-01T00:00:00Z',

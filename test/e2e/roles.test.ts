@@ -169,7 +169,7 @@ describe('a chain of three: root → admin → deep', () => {
     const box = sandbox();
     setUp(box);
     credentialsFrom(await box.runCli(['credential-process', '-p', 'deep', '--code', '123456']));
-    box.writeCredentials(longTermSection('root').replace(longTermKeys.accessKeyId, 'AKIANEWROOTKEYEXAMPLE'));
+    box.writeCredentials(longTermSection('root').replace(longTermKeys.accessKeyId, 'AKIANEWROOT00EXAMPLE'));
     await moto.clearRecording();
 
     const withoutCode = await box.runCli(['credential-process', '-p', 'deep']);
@@ -177,7 +177,7 @@ describe('a chain of three: root → admin → deep', () => {
     const withCode = credentialsFrom(await box.runCli(['credential-process', '-p', 'deep', '--code', '654321']));
 
     const requests = await moto.recordedRequests();
-    expect(sts(requests, 'GetSessionToken').map((request) => request.accessKeyId)).toEqual(['AKIANEWROOTKEYEXAMPLE']);
+    expect(sts(requests, 'GetSessionToken').map((request) => request.accessKeyId)).toEqual(['AKIANEWROOT00EXAMPLE']);
     expect(sts(requests, 'AssumeRole')).toHaveLength(2);
     expect(withCode.AccessKeyId).toBe(cachedSession(box, 'deep').session.AccessKeyId);
   });
